@@ -1,0 +1,33 @@
+package io.memstream.common.events;
+
+import java.util.Objects;
+
+/**
+ * One change to a user's facts, as published on the facts changelog topic. Postgres is written from
+ * these events, and other services may subscribe to them ("user X now prefers Y").
+ *
+ * @param current the key's value after the change
+ * @param retired the value that went to history with this change: the superseded fact, or the
+ *     rejected candidate; null when nothing did
+ */
+public record FactEvent(Change change, Fact current, Fact retired) {
+
+    public enum Change {
+        /** First value for the key. */
+        CREATED,
+        /** The same value seen again with new evidence: confidence and sources grew. */
+        REINFORCED,
+        /** A different value replaced the current one, which went to history. */
+        SUPERSEDED,
+        /** A different value lost to the current one and went to history as rejected. */
+        REJECTED
+    }
+
+    public FactEvent {
+        Objects.requireNonNull(change, "change");
+        Objects.requireNonNull(current, "current");
+        if ((change == Change.SUPERSEDED || change == Change.REJECTED) && retired == null) {
+            throw new IllegalArgumentException(change + " needs the retired value");
+        }
+    }
+}

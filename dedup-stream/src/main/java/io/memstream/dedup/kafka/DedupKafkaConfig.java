@@ -1,0 +1,73 @@
+package io.memstream.dedup.kafka;
+
+import io.memstream.common.events.FactEvent;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.topics.TopicInstaller;
+import io.memstream.common.topics.Topics;
+import io.memstream.dedup.merge.DedupSettings;
+import io.memstream.dedup.merge.DedupTopology;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.KStream;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+class DedupKafkaConfig {
+
+    @Bean
+    KafkaAdmin.NewTopics memstreamTopics(@Value("${memstream.kafka.replication-factor:1}") short replication) {
+        return new KafkaAdmin.NewTopics(TopicInstaller.newTopics(replication).toArray(NewTopic[]::new));
+    }
+
+    /** Raw bytes out: a dead letter is the record exactly as it arrived, with the reason in its headers. */
+    @Bean
+    KafkaTemplate<byte[], byte[]> deadLetterTemplate(KafkaProperties properties) {
+        Map<String, Object> config = properties.buildProducerProperties();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaTemplate<>(
+                new DefaultKafkaProducerFactory<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
+    }
+
+    @Bean
+    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaTemplate<byte[], byte[]> deadLetterTemplate) {
+        return new DeadLetterPublishingRecoverer(
+                deadLetterTemplate, (record, exception) -> new TopicPartition(Topics.DEAD_LETTERS, -1));
+    }
+
+    /** Boot's streams config, plus poison-pill candidates sent to the dead-letter topic instead of stopping. */
+    @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+    KafkaStreamsConfiguration defaultKafkaStreamsConfig(
+            KafkaProperties properties,
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            DeadLetterPublishingRecoverer deadLetterRecoverer) {
+        Map<String, Object> config = properties.buildStreamsProperties();
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                RecoveringDeserializationExceptionHandler.class);
+        config.put(RecoveringDeserializationExceptionHandler.RECOVERER, deadLetterRecoverer);
+        return new KafkaStreamsConfiguration(config);
+    }
+
+    @Bean
+    KStream<FactKey, FactEvent> dedupTopology(StreamsBuilder builder, DedupSettings settings) {
+        return DedupTopology.build(builder, settings);
+    }
+}

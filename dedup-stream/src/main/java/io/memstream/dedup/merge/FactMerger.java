@@ -1,0 +1,135 @@
+package io.memstream.dedup.merge;
+
+import io.memstream.common.events.Fact;
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactEvent;
+import io.memstream.common.events.FactEvent.Change;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.events.Ids;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The merge rules, free of Kafka: the same value reinforces, a different value supersedes or is
+ * rejected by confidence and recency, and evidence already counted changes nothing.
+ */
+public final class FactMerger {
+
+    private final DedupSettings settings;
+
+    public FactMerger(DedupSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Empty when the candidate brings nothing new (all its source turns were already counted). */
+    public Optional<Merge> merge(FactState state, FactCandidate candidate) {
+        if (state == null) {
+            Fact created = newFact(candidate);
+            return Optional.of(new Merge(
+                    new FactState(created, remember(List.of(), candidate.sourceTurnIds())),
+                    new FactEvent(Change.CREATED, created, null)));
+        }
+        List<String> newEvidence = candidate.sourceTurnIds().stream()
+                .filter(id -> !state.countedEvidence().contains(id))
+                .toList();
+        if (!candidate.sourceTurnIds().isEmpty() && newEvidence.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> counted = remember(state.countedEvidence(), newEvidence);
+        Fact current = state.current();
+        if (sameValue(current.value(), candidate.value())) {
+            Fact reinforced = reinforce(current, candidate, newEvidence);
+            return Optional.of(
+                    new Merge(new FactState(reinforced, counted), new FactEvent(Change.REINFORCED, reinforced, null)));
+        }
+        if (supersedes(candidate, current)) {
+            Fact replacement = newFact(candidate);
+            return Optional.of(new Merge(
+                    new FactState(replacement, counted),
+                    new FactEvent(Change.SUPERSEDED, replacement, current.endedAt(candidate.observedAt()))));
+        }
+        Fact rejected = newFact(candidate).endedAt(candidate.observedAt());
+        return Optional.of(
+                new Merge(new FactState(current, counted), new FactEvent(Change.REJECTED, current, rejected)));
+    }
+
+    /** Newer statements win unless they are much less certain than what we already hold. */
+    private boolean supersedes(FactCandidate candidate, Fact current) {
+        return !candidate.observedAt().isBefore(current.lastSeenAt())
+                && candidate.confidence() >= settings.supersedeRatio() * current.confidence();
+    }
+
+    private Fact reinforce(Fact current, FactCandidate candidate, List<String> newEvidence) {
+        // Noisy-OR: independent pieces of evidence for the same value make it more certain.
+        double combined = 1 - (1 - current.confidence()) * (1 - candidate.confidence());
+        double cap = Math.max(settings.confidenceCap(), current.confidence());
+        List<String> sources = new ArrayList<>(current.sourceTurnIds());
+        sources.addAll(newEvidence);
+        Instant lastSeen = latest(current.lastSeenAt(), candidate.observedAt());
+        return new Fact(
+                current.factId(),
+                current.factKey(),
+                current.value(),
+                current.text(),
+                current.memoryType(),
+                union(current.topics(), candidate.topics()),
+                union(current.entities(), candidate.entities()),
+                Math.min(cap, combined),
+                sources,
+                current.validFrom(),
+                null,
+                lastSeen);
+    }
+
+    private static Fact newFact(FactCandidate c) {
+        FactKey k = c.factKey();
+        return new Fact(
+                Ids.derived(k.tenantId(), k.userId(), k.namespace(), k.key(), c.candidateId()),
+                k,
+                c.value(),
+                c.text(),
+                c.memoryType(),
+                c.topics(),
+                c.entities(),
+                c.confidence(),
+                c.sourceTurnIds(),
+                c.observedAt(),
+                null,
+                c.observedAt());
+    }
+
+    private List<String> remember(List<String> counted, List<String> added) {
+        List<String> all = new ArrayList<>(counted);
+        all.addAll(added);
+        int excess = all.size() - settings.evidenceMemory();
+        return excess > 0 ? all.subList(excess, all.size()) : all;
+    }
+
+    /** Values are compared as people mean them: case, spacing and final punctuation do not matter. */
+    static boolean sameValue(JsonNode a, JsonNode b) {
+        if (a.isString() && b.isString()) {
+            return normalize(a.asString()).equals(normalize(b.asString()));
+        }
+        return a.equals(b);
+    }
+
+    static String normalize(String s) {
+        return s.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").replaceAll("[.!?]+$", "");
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        Set<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,2 @@
+/** dedup-stream: fact candidates merged by key and confidence, then written to Postgres exactly once. */
+package io.memstream.dedup;

@@ -1,0 +1,48 @@
+package io.memstream.dedup.sink;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** The sinks' consumed positions, kept in Postgres next to the rows written from them. */
+@Component
+class SinkOffsets {
+
+    private final JdbcTemplate jdbc;
+
+    SinkOffsets(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Map<TopicPartition, Long> load(String sink, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> found = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            jdbc.query(
+                    "SELECT next_offset FROM sink_offsets WHERE sink = ? AND topic = ? AND partition = ?",
+                    rs -> {
+                        found.put(tp, rs.getLong(1));
+                    },
+                    sink,
+                    tp.topic(),
+                    tp.partition());
+        }
+        return found;
+    }
+
+    /** Must run in the transaction that wrote the rows for these offsets. */
+    void save(String sink, Map<TopicPartition, Long> nextOffsets) {
+        jdbc.batchUpdate(
+                """
+                INSERT INTO sink_offsets (sink, topic, partition, next_offset) VALUES (?, ?, ?, ?)
+                ON CONFLICT (sink, topic, partition) DO UPDATE SET next_offset = excluded.next_offset
+                """,
+                nextOffsets.entrySet().stream()
+                        .map(e -> new Object[] {
+                            sink, e.getKey().topic(), e.getKey().partition(), e.getValue()
+                        })
+                        .toList());
+    }
+}

@@ -1,0 +1,62 @@
+package io.memstream.dedup.sink;
+
+import io.memstream.common.events.Turn;
+import io.memstream.common.topics.Topics;
+import java.sql.Timestamp;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Archives every accepted turn into conversation_turns, for history and message search. */
+@Component
+class TurnArchiveSink extends PostgresSink<Turn> {
+
+    static final String NAME = "turns";
+
+    // A turn re-sent with the same id is the same turn: the first copy stays.
+    private static final String INSERT = """
+            INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,
+                                            created_at, accepted_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tenant_id, turn_id) DO NOTHING
+            """;
+
+    private final JdbcTemplate jdbc;
+
+    TurnArchiveSink(
+            JdbcTemplate jdbc,
+            SinkOffsets offsets,
+            TransactionTemplate transactions,
+            DeadLetterPublishingRecoverer deadLetters) {
+        super(NAME, Topics.TURNS.valueSerde(), offsets, transactions, deadLetters);
+        this.jdbc = jdbc;
+    }
+
+    @KafkaListener(
+            id = "turn-archive",
+            groupId = "memstream-turn-archive",
+            topics = "memstream.turns",
+            containerFactory = "sinkContainerFactory")
+    void onBatch(List<ConsumerRecord<byte[], byte[]>> records) {
+        consume(records);
+    }
+
+    @Override
+    void write(List<Turn> turns) {
+        jdbc.batchUpdate(INSERT, turns, turns.size(), (ps, t) -> {
+            ps.setString(1, t.tenantId());
+            ps.setString(2, t.turnId());
+            ps.setString(3, t.namespace());
+            ps.setString(4, t.userId());
+            ps.setString(5, t.sessionId());
+            ps.setString(6, t.role());
+            ps.setString(7, t.content());
+            ps.setTimestamp(8, Timestamp.from(t.createdAt()));
+            ps.setTimestamp(9, Timestamp.from(t.acceptedAt()));
+        });
+    }
+}

@@ -1,0 +1,2 @@
+/** The extractor-worker: turns in, fact candidates out. */
+package io.memstream.extractor;

@@ -1,0 +1,176 @@
+package io.memstream.extractor.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The rule set of {@link RuleBasedExtractor}. Values written by people keep their own spelling. */
+final class Rules {
+
+    private static final String I_AM = "i(?:'m|\\s+am)";
+    private static final String I_HAVE = "i(?:'ve|\\s+have)";
+    private static final String ADVERB =
+            "(?:\\s+(?:really|absolutely|just|also|totally|truly|genuinely|usually|generally|always))?";
+    // Proper names and places are matched case-sensitively inside case-insensitive patterns.
+    private static final String NAME = "(?-i:\\p{Lu}[\\p{L}'-]*(?:\\s+\\p{Lu}[\\p{L}'-]*){0,2})";
+    private static final String PLACE = "(?-i:\\p{Lu}[\\p{L}.'-]*(?:(?:\\s+|,\\s*)\\p{Lu}[\\p{L}.'-]*){0,3})";
+    private static final String ORG = "(?-i:[\\p{Lu}\\d][\\p{L}\\d&.'-]*(?:\\s+[\\p{Lu}\\d&][\\p{L}\\d&.'-]*){0,4})";
+    private static final String ROLE_NOUN = "(?:engineer|developer|programmer|designer|manager|teacher|professor"
+            + "|doctor|nurse|physician|scientist|analyst|student|lawyer|attorney|architect|consultant|writer"
+            + "|journalist|researcher|accountant|founder|co-founder|director|chef|cook|artist|musician|photographer"
+            + "|pharmacist|dentist|therapist|marketer|administrator|officer|technician|mechanic|electrician"
+            + "|pilot|intern|editor|economist|executive|recruiter|librarian|farmer|carpenter|plumber|CEO|CTO|CFO)";
+    private static final String DIETS =
+            "vegetarian|vegan|pescatarian|pescetarian|keto|paleo|halal|kosher|gluten[- ]free";
+
+    // A phrase ends where the clause turns into a reason, condition or aside.
+    private static final Pattern PHRASE_END = Pattern.compile(
+            ",|\\s(?:because|since|when|but|though|although|if|so|as|which|who)\\s", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LIST_BREAK =
+            Pattern.compile("\\s*(?:,|\\band\\b|\\bor\\b)\\s*", Pattern.CASE_INSENSITIVE);
+
+    private Rules() {}
+
+    static List<Rule> all() {
+        return List.of(
+                rule("\\b(?:my\\s+name\\s+is|my\\s+name's|call\\s+me)\\s+(?<v>" + NAME + ")", m -> name(m, 0.95)),
+                rule("^(?:(?:hi|hello|hey)[,!]?\\s+)?" + I_AM + "\\s+(?<v>" + NAME + ")$", m -> name(m, 0.8)),
+                rule(
+                        "\\b(?:" + I_AM + "|" + I_HAVE + "|i)(?:\\s+(?:just|recently|now|currently))?\\s+"
+                                + "(?:live|living|reside|residing|based|moved|relocated)\\s+(?:in|to)\\s+(?<v>" + PLACE
+                                + ")",
+                        m -> one("location.home", m.group("v"), "User lives in %s.", 0.9, "location", true)),
+                rule(
+                        "\\b" + I_AM + "\\s+(?:originally\\s+)?from\\s+(?<v>" + PLACE + ")",
+                        m -> one("location.origin", m.group("v"), "User is from %s.", 0.85, "location", true)),
+                rule(
+                        "\\b(?:" + I_AM
+                                + "|i)(?:\\s+(?:currently|now))?\\s+(?:work|working|employed)\\s+(?:at|for|by)\\s+(?<v>"
+                                + ORG + ")",
+                        m -> one("work.employer", m.group("v"), "User works at %s.", 0.9, "work", true)),
+                rule(
+                        "\\b" + I_HAVE + "?\\s*(?:just\\s+|recently\\s+)?joined\\s+(?<v>" + ORG + ")",
+                        m -> one("work.employer", m.group("v"), "User works at %s.", 0.85, "work", true)),
+                rule(
+                        "\\b(?:" + I_AM + "|i\\s+work\\s+as)\\s+(?:an?\\s+)?(?<v>(?:[\\p{L}-]+\\s+){0,3}?" + ROLE_NOUN
+                                + ")\\b(?:\\s+(?:at|for)\\s+(?<org>" + ORG + "))?",
+                        Rules::role),
+                rule("\\bi" + ADVERB + "\\s+(?:like|love|enjoy|adore)\\s+(?<v>.+)", m -> sentiment(m, "like", "likes")),
+                rule(
+                        "\\b" + I_AM + "\\s+(?:a\\s+(?:big\\s+|huge\\s+)?fan\\s+of|into|fond\\s+of)\\s+(?<v>.+)",
+                        m -> sentiment(m, "like", "likes")),
+                rule(
+                        "\\bi" + ADVERB + "\\s+(?:dislike|hate|detest|loathe|can't\\s+stand|cannot\\s+stand"
+                                + "|don't\\s+(?:like|enjoy)|do\\s+not\\s+(?:like|enjoy))\\s+(?<v>.+)",
+                        m -> sentiment(m, "dislike", "dislikes")),
+                rule(
+                        "\\bi" + ADVERB
+                                + "\\s+prefer\\s+(?<v>.+?)(?:\\s+(?:over|to|than|rather\\s+than|instead\\s+of)\\s+.+)?$",
+                        m -> sentiment(m, "prefer", "prefers")),
+                rule(
+                        "\\b" + I_AM + "\\s+(?:an?\\s+)?(?:strict\\s+|strictly\\s+|fully\\s+)?(?<v>" + DIETS + ")\\b",
+                        m -> one("diet", m.group("v").toLowerCase(Locale.ROOT), "User is %s.", 0.9, "diet", false)),
+                rule("\\bi\\s+(?:don't|do\\s+not|never|can't|cannot)\\s+eat\\s+(?<v>.+)", Rules::avoids),
+                rule(
+                        "\\b" + I_AM + "\\s+(?:severely\\s+|very\\s+|mildly\\s+|highly\\s+)?allergic\\s+to\\s+(?<v>.+)",
+                        Rules::allergies),
+                rule(
+                        "\\bi\\s+have\\s+(?:an?\\s+)?(?:severe\\s+|mild\\s+)?(?<v>[\\p{L} -]+?)\\s+allergy\\b",
+                        Rules::allergies));
+    }
+
+    private static Rule rule(String regex, Function<Matcher, List<Statement>> meaning) {
+        return new Rule(Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), meaning);
+    }
+
+    private static List<Statement> name(Matcher m, double confidence) {
+        return one("name", m.group("v"), "User's name is %s.", confidence, "identity", true);
+    }
+
+    private static List<Statement> one(
+            String key, String value, String textFormat, double confidence, String topic, boolean entity) {
+        String v = value.strip();
+        return List.of(new Statement(
+                key, v, textFormat.formatted(v), confidence, List.of(topic), entity ? List.of(v) : List.of()));
+    }
+
+    private static List<Statement> role(Matcher m) {
+        String role = m.group("v").strip();
+        String article = "aeiou".indexOf(Character.toLowerCase(role.charAt(0))) >= 0 ? "an" : "a";
+        List<Statement> found = new ArrayList<>();
+        found.add(new Statement(
+                "work.role", role, "User works as %s %s.".formatted(article, role), 0.85, List.of("work"), List.of()));
+        if (m.group("org") != null) {
+            found.addAll(one("work.employer", m.group("org"), "User works at %s.", 0.85, "work", true));
+        }
+        return found;
+    }
+
+    private static List<Statement> sentiment(Matcher m, String value, String verb) {
+        String subject = phrase(m.group("v"));
+        if (subject.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Statement(
+                "preference." + slug(subject),
+                value,
+                "User %s %s.".formatted(verb, subject),
+                0.8,
+                List.of("preferences"),
+                List.of()));
+    }
+
+    private static List<Statement> avoids(Matcher m) {
+        String food = phrase(m.group("v"));
+        if (food.isEmpty()) {
+            return List.of();
+        }
+        return List.of(new Statement(
+                "diet.avoids." + slug(food),
+                food,
+                "User does not eat %s.".formatted(food),
+                0.85,
+                List.of("diet"),
+                List.of()));
+    }
+
+    private static List<Statement> allergies(Matcher m) {
+        List<Statement> found = new ArrayList<>();
+        for (String item : LIST_BREAK.split(phrase(m.group("v")))) {
+            String allergen = item.strip();
+            if (!allergen.isEmpty()) {
+                found.add(new Statement(
+                        "health.allergy." + slug(allergen),
+                        allergen,
+                        "User is allergic to %s.".formatted(allergen),
+                        0.95,
+                        List.of("health", "diet"),
+                        List.of(allergen)));
+            }
+        }
+        return found;
+    }
+
+    /** The object of a statement, without the reason or aside that may follow it. */
+    static String phrase(String raw) {
+        String s = raw.strip();
+        Matcher end = PHRASE_END.matcher(s);
+        if (end.find()) {
+            s = s.substring(0, end.start());
+        }
+        s = s.replaceFirst("(?i)^(?:to|the|a|an|my)\\s+", "");
+        s = s.replaceAll("[\\s\"'.,!?)]+$", "");
+        String[] words = s.split("\\s+");
+        return words.length > 8 ? String.join(" ", List.of(words).subList(0, 8)) : s;
+    }
+
+    /** A key segment: lower case letters, digits and underscores, so keys stay stable across phrasings. */
+    static String slug(String phrase) {
+        String s =
+                phrase.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\d]+", "_").replaceAll("^_+|_+$", "");
+        return s.length() > 64 ? s.substring(0, 64) : s;
+    }
+}

@@ -1,0 +1,82 @@
+package io.memstream.extractor.turns;
+
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.topics.TopicInstaller;
+import io.memstream.common.topics.Topics;
+import io.memstream.extractor.rules.RuleBasedExtractor;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+@Configuration(proxyBeanMethods = false)
+class ExtractorKafkaConfig {
+
+    @Bean
+    KafkaAdmin.NewTopics memstreamTopics(@Value("${memstream.kafka.replication-factor:1}") short replication) {
+        return new KafkaAdmin.NewTopics(TopicInstaller.newTopics(replication).toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    Extractor extractor() {
+        return new RuleBasedExtractor();
+    }
+
+    @Bean
+    KafkaTemplate<FactKey, FactCandidate> candidateTemplate(KafkaProperties properties) {
+        var spec = Topics.FACT_CANDIDATES;
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                reliableProducer(properties),
+                spec.keySerde().serializer(),
+                spec.valueSerde().serializer()));
+    }
+
+    /** Turns are read as bytes so that an unreadable one can be dead-lettered exactly as it arrived. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> turnContainerFactory(
+            KafkaProperties properties,
+            @Value("${memstream.extractor.retry.initial-interval:500ms}") java.time.Duration initial,
+            @Value("${memstream.extractor.retry.max-attempts:5}") int maxAttempts) {
+        Map<String, Object> config = properties.buildConsumerProperties();
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        var factory = new ConcurrentKafkaListenerContainerFactory<byte[], byte[]>();
+        factory.setConsumerFactory(
+                new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        var deadLetterTemplate = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                reliableProducer(properties), new ByteArraySerializer(), new ByteArraySerializer()));
+        var recoverer = new DeadLetterPublishingRecoverer(
+                deadLetterTemplate, (record, exception) -> new TopicPartition(Topics.DEAD_LETTERS, -1));
+        ExponentialBackOff backOff = new ExponentialBackOff(initial.toMillis(), 2.0);
+        backOff.setMaxAttempts(maxAttempts);
+        var errorHandler = new DefaultErrorHandler(recoverer, backOff);
+        // A record that cannot be read will not become readable by waiting.
+        errorHandler.addNotRetryableExceptions(SerializationException.class);
+        factory.setCommonErrorHandler(errorHandler);
+        return factory;
+    }
+
+    private static Map<String, Object> reliableProducer(KafkaProperties properties) {
+        Map<String, Object> config = properties.buildProducerProperties();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return config;
+    }
+}

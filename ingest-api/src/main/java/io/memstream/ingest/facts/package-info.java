@@ -1,0 +1,2 @@
+/** Reading a user's learned facts from Postgres. */
+package io.memstream.ingest.facts;

@@ -1,0 +1,2 @@
+/** The AMS health route. */
+package io.memstream.ingest.health;

@@ -1,0 +1,2 @@
+/** Kafka wiring: topics and the reliable turn producer. */
+package io.memstream.ingest.kafka;

@@ -1,0 +1,2 @@
+/** Which tenant a request acts for. */
+package io.memstream.ingest.tenancy;

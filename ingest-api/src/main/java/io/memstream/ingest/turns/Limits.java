@@ -1,0 +1,13 @@
+package io.memstream.ingest.turns;
+
+/** Bounds on what one request may carry, stated once for validation and docs. */
+final class Limits {
+
+    static final String ID_PATTERN = "[A-Za-z0-9._:@-]*";
+    static final String ID_MESSAGE = "may contain only letters, digits and . _ : @ -";
+    static final int MAX_CONTENT_CHARS = 100_000;
+    static final int MAX_BATCH = 500;
+    static final String DEFAULT_NAMESPACE = "default";
+
+    private Limits() {}
+}

@@ -1,0 +1,9 @@
+package io.memstream.ingest.turns;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+record TurnBatchRequest(
+        @NotEmpty @Size(max = Limits.MAX_BATCH) List<@Valid TurnRequest> turns) {}

@@ -1,0 +1,61 @@
+package io.memstream.ingest.turns;
+
+import io.memstream.common.events.Ids;
+import io.memstream.common.events.Turn;
+import io.memstream.ingest.tenancy.Tenant;
+import io.memstream.ingest.web.InvalidFieldException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+
+/** Turns requests into turn events, skips ids already accepted, publishes the rest. */
+@Service
+class TurnIngestion {
+
+    // Clocks drift; a turn from the future beyond this is a client bug, not drift.
+    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private final TurnPublisher publisher;
+    private final AcceptedTurns accepted;
+    private final Clock clock;
+
+    TurnIngestion(TurnPublisher publisher, AcceptedTurns accepted, Clock clock) {
+        this.publisher = publisher;
+        this.accepted = accepted;
+        this.clock = clock;
+    }
+
+    /** @param fieldPrefix how the request names each turn in errors, e.g. {@code turns[3].} */
+    TurnsAccepted accept(Tenant tenant, List<TurnRequest> requests, String fieldPrefix) {
+        Instant now = clock.instant();
+        List<Turn> turns = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            turns.add(toTurn(tenant, requests.get(i), now, fieldPrefix.formatted(i)));
+        }
+        List<String> ids = turns.stream().map(Turn::turnId).toList();
+        Set<String> duplicates = accepted.alreadyAccepted(tenant.id(), ids);
+        List<Turn> fresh =
+                turns.stream().filter(t -> !duplicates.contains(t.turnId())).toList();
+        if (!fresh.isEmpty()) {
+            publisher.publish(fresh);
+            accepted.remember(tenant.id(), fresh.stream().map(Turn::turnId).toList());
+        }
+        return new TurnsAccepted(
+                "accepted", ids, ids.stream().filter(duplicates::contains).toList());
+    }
+
+    private static Turn toTurn(Tenant tenant, TurnRequest r, Instant now, String field) {
+        Instant createdAt = r.createdAt() == null ? now : r.createdAt();
+        if (createdAt.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+            throw new InvalidFieldException(
+                    field + "created_at", "is more than 5 minutes in the future (" + createdAt + ")");
+        }
+        String namespace = r.namespace() == null || r.namespace().isBlank() ? Limits.DEFAULT_NAMESPACE : r.namespace();
+        String id = r.id() == null || r.id().isBlank() ? Ids.newUlid() : r.id();
+        return new Turn(id, tenant.id(), namespace, r.userId(), r.sessionId(), r.role(), r.content(), createdAt, now);
+    }
+}

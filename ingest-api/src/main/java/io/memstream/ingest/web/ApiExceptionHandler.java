@@ -1,0 +1,95 @@
+package io.memstream.ingest.web;
+
+import io.memstream.ingest.turns.TurnsNotPersistedException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Every error at the edge is an RFC 9457 problem whose detail names what is wrong, with field names
+ * as the client wrote them (snake_case).
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Map<String, String> errors = ex.getBindingResult().getFieldErrors().stream()
+                .collect(Collectors.toMap(
+                        e -> SnakeCase.path(e.getField()), FieldError::getDefaultMessage, (a, b) -> a + "; " + b));
+        return invalid(errors, headers);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Map<String, String> errors = ex.getParameterValidationResults().stream()
+                .collect(Collectors.toMap(
+                        r -> SnakeCase.path(r.getMethodParameter().getParameterName()),
+                        r -> r.getResolvableErrors().stream()
+                                .map(e -> String.valueOf(e.getDefaultMessage()))
+                                .collect(Collectors.joining("; ")),
+                        (a, b) -> a + "; " + b));
+        return invalid(errors, headers);
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = "the request body is not valid JSON for this route";
+        if (ex.getCause() instanceof JacksonException jackson) {
+            String field = jackson.getPath().stream()
+                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
+            detail = field.isEmpty()
+                    ? "malformed JSON: " + jackson.getOriginalMessage()
+                    : "field '" + field + "' has the wrong type or format: " + jackson.getOriginalMessage();
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Malformed request body");
+        return ResponseEntity.badRequest().headers(headers).body(problem);
+    }
+
+    @ExceptionHandler(InvalidFieldException.class)
+    ResponseEntity<ProblemDetail> invalidField(InvalidFieldException ex) {
+        return invalid(Map.of(ex.field(), ex.getMessage().substring(ex.field().length() + 2)), HttpHeaders.EMPTY);
+    }
+
+    @ExceptionHandler(TurnsNotPersistedException.class)
+    ResponseEntity<ProblemDetail> notPersisted(TurnsNotPersistedException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+        problem.setTitle("Turns not accepted: the event log is unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ResponseEntity<T> invalid(Map<String, String> errors, HttpHeaders headers) {
+        List<String> sorted = errors.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue())
+                .sorted()
+                .toList();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, String.join("; ", sorted));
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors);
+        return (ResponseEntity<T>) ResponseEntity.badRequest().headers(headers).body(problem);
+    }
+}

@@ -1,0 +1,2 @@
+/** Problem details for every error at the edge. */
+package io.memstream.ingest.web;
