@@ -1,6 +1,7 @@
 package io.memstream.dedup.merge;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The merge rules' knobs.
@@ -12,7 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     redelivered or replayed candidate is recognised and not counted twice
  */
 @ConfigurationProperties("memstream.dedup")
-public record DedupSettings(double confidenceCap, double supersedeRatio, int evidenceMemory) {
+public record DedupSettings(
+        @DefaultValue("0.99") double confidenceCap,
+        @DefaultValue("0.5") double supersedeRatio,
+        @DefaultValue("512") int evidenceMemory) {
 
     public static final DedupSettings DEFAULTS = new DedupSettings(0.99, 0.5, 512);
 

@@ -4,17 +4,24 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The sinks' consumed positions, kept in Postgres next to the rows written from them. */
+/**
+ * The sinks' consumed positions, kept in Postgres next to the rows written from them. Offsets only
+ * mean something for one Kafka cluster: pointing an existing database at a new cluster needs a new
+ * {@code memstream.sink.offsets-scope}.
+ */
 @Component
 class SinkOffsets {
 
     private final JdbcTemplate jdbc;
+    private final String scope;
 
-    SinkOffsets(JdbcTemplate jdbc) {
+    SinkOffsets(JdbcTemplate jdbc, @Value("${memstream.sink.offsets-scope:memstream}") String scope) {
         this.jdbc = jdbc;
+        this.scope = scope;
     }
 
     Map<TopicPartition, Long> load(String sink, Collection<TopicPartition> partitions) {
@@ -25,7 +32,7 @@ class SinkOffsets {
                     rs -> {
                         found.put(tp, rs.getLong(1));
                     },
-                    sink,
+                    scoped(sink),
                     tp.topic(),
                     tp.partition());
         }
@@ -44,5 +51,9 @@ class SinkOffsets {
                             sink, e.getKey().topic(), e.getKey().partition(), e.getValue()
                         })
                         .toList());
+    }
+
+    private String scoped(String sink) {
+        return scope + "/" + sink;
     }
 }

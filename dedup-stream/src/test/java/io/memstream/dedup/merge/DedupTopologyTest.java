@@ -1,0 +1,203 @@
+package io.memstream.dedup.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactEvent;
+import io.memstream.common.events.FactEvent.Change;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.topics.Topics;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.StringNode;
+
+/** Every merge rule, driven synchronously through the real topology. */
+class DedupTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private static final FactKey EMPLOYER = new FactKey("t1", "u1", "default", "work.employer");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<FactKey, FactCandidate> candidates;
+    private TestOutputTopic<FactKey, FactEvent> changes;
+
+    @BeforeEach
+    void setUp() {
+        StreamsBuilder builder = new StreamsBuilder();
+        DedupTopology.build(builder, DedupSettings.DEFAULTS);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(builder.build(), props);
+        var in = Topics.FACT_CANDIDATES;
+        var out = Topics.FACT_CHANGELOG;
+        candidates = driver.createInputTopic(
+                in.name(), in.keySerde().serializer(), in.valueSerde().serializer());
+        changes = driver.createOutputTopic(
+                out.name(), out.keySerde().deserializer(), out.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private static FactCandidate candidate(String value, double confidence, String turnId, Instant when) {
+        return new FactCandidate(
+                "c-" + turnId + "-" + value,
+                EMPLOYER,
+                StringNode.valueOf(value),
+                "User works at " + value + ".",
+                null,
+                List.of("work"),
+                List.of(value),
+                confidence,
+                List.of(turnId),
+                "s1",
+                "rules/1",
+                when);
+    }
+
+    private void send(FactCandidate c) {
+        candidates.pipeInput(c.factKey(), c);
+    }
+
+    private FactEvent onlyChange() {
+        List<FactEvent> out = changes.readValuesToList();
+        assertThat(out).hasSize(1);
+        return out.getFirst();
+    }
+
+    @Test
+    void aFirstCandidateCreatesTheFact() {
+        send(candidate("TechCorp", 0.8, "turn-1", T0));
+
+        FactEvent event = onlyChange();
+        assertThat(event.change()).isEqualTo(Change.CREATED);
+        assertThat(event.current().value().asString()).isEqualTo("TechCorp");
+        assertThat(event.current().confidence()).isEqualTo(0.8);
+        assertThat(event.current().validFrom()).isEqualTo(T0);
+        assertThat(event.current().validTo()).isNull();
+        assertThat(event.retired()).isNull();
+    }
+
+    @Test
+    void theSameValueReinforcesWithNoisyOrAndAppendsTheNewEvidence() {
+        send(candidate("TechCorp", 0.8, "turn-1", T0));
+        changes.readValuesToList();
+        send(candidate("techcorp.", 0.5, "turn-2", T0.plusSeconds(60)));
+
+        FactEvent event = onlyChange();
+        assertThat(event.change()).isEqualTo(Change.REINFORCED);
+        assertThat(event.current().confidence()).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(event.current().sourceTurnIds()).containsExactly("turn-1", "turn-2");
+        assertThat(event.current().lastSeenAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(event.current().validFrom()).isEqualTo(T0);
+        assertThat(event.current().value().asString()).isEqualTo("TechCorp");
+    }
+
+    @Test
+    void reinforcementIsCappedBelowCertainty() {
+        for (int i = 0; i < 10; i++) {
+            send(candidate("TechCorp", 0.9, "turn-" + i, T0.plusSeconds(i)));
+        }
+        List<FactEvent> out = changes.readValuesToList();
+        assertThat(out.getLast().current().confidence()).isEqualTo(DedupSettings.DEFAULTS.confidenceCap());
+    }
+
+    @Test
+    void evidenceAlreadyCountedChangesNothing() {
+        FactCandidate first = candidate("TechCorp", 0.8, "turn-1", T0);
+        send(first);
+        changes.readValuesToList();
+
+        send(first);
+        send(candidate("TechCorp", 0.8, "turn-1", T0));
+
+        assertThat(changes.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aNewerConfidentDifferentValueSupersedesAndTheOldOneGoesToHistory() {
+        send(candidate("TechCorp", 0.8, "turn-1", T0));
+        changes.readValuesToList();
+        Instant later = T0.plusSeconds(3600);
+        send(candidate("Globex", 0.7, "turn-2", later));
+
+        FactEvent event = onlyChange();
+        assertThat(event.change()).isEqualTo(Change.SUPERSEDED);
+        assertThat(event.current().value().asString()).isEqualTo("Globex");
+        assertThat(event.current().validFrom()).isEqualTo(later);
+        assertThat(event.retired().value().asString()).isEqualTo("TechCorp");
+        assertThat(event.retired().validTo()).isEqualTo(later);
+        assertThat(event.retired().factId()).isNotEqualTo(event.current().factId());
+    }
+
+    @Test
+    void aMuchWeakerDifferentValueIsRejectedAndKeptInHistory() {
+        send(candidate("TechCorp", 0.9, "turn-1", T0));
+        changes.readValuesToList();
+        send(candidate("Globex", 0.3, "turn-2", T0.plusSeconds(60)));
+
+        FactEvent event = onlyChange();
+        assertThat(event.change()).isEqualTo(Change.REJECTED);
+        assertThat(event.current().value().asString()).isEqualTo("TechCorp");
+        assertThat(event.retired().value().asString()).isEqualTo("Globex");
+        assertThat(event.retired().validTo()).isNotNull();
+    }
+
+    @Test
+    void anOlderDifferentValueArrivingLateDoesNotOverwriteANewerOne() {
+        send(candidate("Globex", 0.8, "turn-2", T0.plusSeconds(60)));
+        changes.readValuesToList();
+        send(candidate("TechCorp", 0.9, "turn-1", T0));
+
+        FactEvent event = onlyChange();
+        assertThat(event.change()).isEqualTo(Change.REJECTED);
+        assertThat(event.current().value().asString()).isEqualTo("Globex");
+    }
+
+    @Test
+    void aRedeliveredRejectedOrSupersededCandidateIsNotCountedAgain() {
+        FactCandidate old = candidate("TechCorp", 0.8, "turn-1", T0);
+        send(old);
+        send(candidate("Globex", 0.8, "turn-2", T0.plusSeconds(60)));
+        changes.readValuesToList();
+
+        send(old);
+
+        assertThat(changes.isEmpty()).isTrue();
+    }
+
+    @Test
+    void keysAreIndependent() {
+        send(candidate("TechCorp", 0.8, "turn-1", T0));
+        FactKey otherUser = new FactKey("t1", "u2", "default", "work.employer");
+        FactCandidate c = candidate("Globex", 0.8, "turn-9", T0);
+        send(new FactCandidate(
+                c.candidateId(),
+                otherUser,
+                c.value(),
+                c.text(),
+                null,
+                null,
+                null,
+                c.confidence(),
+                c.sourceTurnIds(),
+                "s2",
+                "rules/1",
+                T0));
+
+        List<FactEvent> out = changes.readValuesToList();
+        assertThat(out).extracting(FactEvent::change).containsExactly(Change.CREATED, Change.CREATED);
+    }
+}

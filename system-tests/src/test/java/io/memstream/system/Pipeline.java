@@ -1,0 +1,65 @@
+package io.memstream.system;
+
+import io.memstream.dedup.DedupStreamApplication;
+import io.memstream.extractor.ExtractorWorkerApplication;
+import io.memstream.ingest.IngestApiApplication;
+import io.memstream.testkit.TestInfra;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The three services, each in its own Spring context inside the test JVM, wired to the shared
+ * in-JVM broker and the real Postgres and Redis: the same code and configuration as production,
+ * minus the process boundaries.
+ */
+final class Pipeline implements AutoCloseable {
+
+    private final List<ConfigurableApplicationContext> services;
+    private final int apiPort;
+
+    private Pipeline(List<ConfigurableApplicationContext> services) {
+        this.services = services;
+        this.apiPort = Integer.parseInt(services.getFirst().getEnvironment().getRequiredProperty("local.server.port"));
+    }
+
+    static Pipeline start() {
+        String run = TestInfra.uniqueId("run");
+        Map<String, Object> common = new HashMap<>(TestInfra.properties());
+        common.put("server.port", "0");
+        Map<String, Object> dedup = new HashMap<>(common);
+        dedup.put("spring.kafka.streams.application-id", "memstream-dedup-" + run);
+        dedup.put(
+                "spring.kafka.streams.state-dir",
+                Path.of("target", "streams-" + run).toAbsolutePath().toString());
+        // This JVM's broker is new; offsets stored by earlier runs in the shared test database are not its.
+        dedup.put("memstream.sink.offsets-scope", run);
+        Map<String, Object> extractor = new HashMap<>(common);
+        extractor.put("memstream.extractor.group-id", "memstream-extractor-" + run);
+        return new Pipeline(List.of(
+                run(IngestApiApplication.application(), common),
+                run(ExtractorWorkerApplication.application(), extractor),
+                run(DedupStreamApplication.application(), dedup)));
+    }
+
+    /** Passed as command-line arguments, which override the services' own application.yml. */
+    private static ConfigurableApplicationContext run(
+            SpringApplicationBuilder application, Map<String, Object> properties) {
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return application.run(args);
+    }
+
+    String apiBaseUrl() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    @Override
+    public void close() {
+        services.reversed().forEach(ConfigurableApplicationContext::close);
+    }
+}
