@@ -58,6 +58,10 @@ final class Rules {
                         "\\b(?:" + I_AM + "|i\\s+work\\s+as)\\s+(?:an?\\s+)?(?<v>(?:[\\p{L}-]+\\s+){0,3}?" + ROLE_NOUN
                                 + ")\\b(?:\\s+(?:at|for)\\s+(?<org>" + ORG + "))?",
                         Rules::role),
+                rule(
+                        "\\bwork(?:ing)?\\s+(?:at|for)\\s+(?<org>" + ORG
+                                + ")\\s+as\\s+(?:an?\\s+)?(?<v>(?:[\\p{L}-]+\\s+){0,3}?" + ROLE_NOUN + ")\\b",
+                        Rules::role),
                 rule("\\bi" + ADVERB + "\\s+(?:like|love|enjoy|adore)\\s+(?<v>.+)", m -> sentiment(m, "like", "likes")),
                 rule(
                         "\\b" + I_AM + "\\s+(?:a\\s+(?:big\\s+|huge\\s+)?fan\\s+of|into|fond\\s+of)\\s+(?<v>.+)",

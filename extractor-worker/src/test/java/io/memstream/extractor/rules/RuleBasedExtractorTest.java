@@ -80,6 +80,13 @@ class RuleBasedExtractorTest {
     }
 
     @Test
+    void anEmployerWithARoleGivesBoth() {
+        assertThat(facts("I work at Acme Robotics as a product manager."))
+                .containsEntry("work.employer", "Acme Robotics")
+                .containsEntry("work.role", "product manager");
+    }
+
+    @Test
     void candidatesCarryStandaloneTextEvidenceAndProvenance() {
         FactCandidate c = extractor.extract(userTurn("I live in Paris.")).getFirst();
         assertThat(c.text()).isEqualTo("User lives in Paris.");
