@@ -3,6 +3,7 @@ package io.memstream.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memstream.testkit.Api;
 import io.memstream.testkit.TestDatabase;
 import io.memstream.testkit.TestInfra;
 import java.sql.Connection;

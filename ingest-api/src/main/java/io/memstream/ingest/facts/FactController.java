@@ -2,7 +2,6 @@ package io.memstream.ingest.facts;
 
 import io.memstream.ingest.tenancy.TenantResolver;
 import jakarta.validation.constraints.Size;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -10,7 +9,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** A user's learned profile: the current value of each fact key. */
 @RestController
-@Validated
 class FactController {
 
     private final FactQueries queries;

@@ -1,4 +1,4 @@
-package io.memstream.system;
+package io.memstream.testkit;
 
 import io.memstream.common.json.Json;
 import java.io.IOException;
@@ -10,26 +10,27 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 
 /** A minimal HTTP client speaking to ingest-api the way any client would: JSON over HTTP. */
-final class Api {
+public final class Api {
 
-    record Response(int status, JsonNode body) {}
+    /** The status, the Content-Type and the parsed JSON body (a null node when empty). */
+    public record Response(int status, String contentType, JsonNode body, java.net.http.HttpHeaders headers) {}
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
-    Api(String baseUrl) {
+    public Api(String baseUrl) {
         this.baseUrl = baseUrl;
     }
 
-    Response post(String path, String json) {
+    public Response post(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build());
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
     }
 
@@ -38,7 +39,10 @@ final class Api {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             String body = response.body();
             return new Response(
-                    response.statusCode(), body.isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(body));
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    body.isEmpty() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(body),
+                    response.headers());
         } catch (IOException e) {
             throw new IllegalStateException("request to " + request.uri() + " failed", e);
         } catch (InterruptedException e) {

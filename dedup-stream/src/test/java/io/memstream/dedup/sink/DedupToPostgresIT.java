@@ -1,0 +1,132 @@
+package io.memstream.dedup.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.topics.Topics;
+import io.memstream.testkit.DeadLetters;
+import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.node.StringNode;
+
+/** dedup-stream on a real broker and Postgres: candidates become rows; poison pills are parked. */
+@SpringBootTest(properties = {"spring.config.name=dedup-stream", "server.port=0"})
+class DedupToPostgresIT {
+
+    private static final String RUN = TestInfra.uniqueId("run");
+    private static final Duration PIPELINE = Duration.ofSeconds(60);
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+        registry.add("spring.kafka.streams.application-id", () -> "dedup-" + RUN);
+        registry.add(
+                "spring.kafka.streams.state-dir",
+                () -> Path.of("target", "streams-" + RUN).toAbsolutePath().toString());
+        registry.add("memstream.sink.offsets-scope", () -> RUN);
+    }
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private static FactCandidate candidate(FactKey key, String value, double confidence, Instant at) {
+        String turn = TestInfra.uniqueId("turn");
+        return new FactCandidate(
+                "c-" + turn,
+                key,
+                StringNode.valueOf(value),
+                "User works at " + value + ".",
+                null,
+                List.of("work"),
+                List.of(value),
+                confidence,
+                List.of(turn),
+                "s1",
+                "rules/1",
+                at);
+    }
+
+    /** Empty until the fact is written. */
+    private Map<String, Object> currentFact(FactKey key) {
+        return jdbc
+                .queryForList(
+                        "SELECT value #>> '{}' AS value, confidence, cardinality(source_turn_ids) AS sources FROM facts"
+                                + " WHERE tenant_id = ? AND user_id = ? AND namespace = ? AND fact_key = ?",
+                        key.tenantId(),
+                        key.userId(),
+                        key.namespace(),
+                        key.key())
+                .stream()
+                .findFirst()
+                .orElse(Map.of());
+    }
+
+    private int historyRows(FactKey key, String change) {
+        return jdbc.queryForObject(
+                "SELECT count(*) FROM fact_history WHERE tenant_id = ? AND user_id = ? AND fact_key = ? AND change = ?",
+                Integer.class,
+                key.tenantId(),
+                key.userId(),
+                key.key(),
+                change);
+    }
+
+    @Test
+    void mergedFactsAndTheirHistoryLandInPostgres() {
+        FactKey key = new FactKey("t1", TestInfra.uniqueId("u"), "default", "work.employer");
+        Instant t0 = Instant.parse("2026-11-01T10:00:00Z");
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "TechCorp", 0.8, t0));
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "TechCorp", 0.5, t0.plusSeconds(10)));
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "Globex", 0.9, t0.plusSeconds(20)));
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "Initech", 0.2, t0.plusSeconds(30)));
+
+        await().atMost(PIPELINE).untilAsserted(() -> {
+            assertThat(historyRows(key, "rejected")).isEqualTo(1);
+            assertThat(currentFact(key)).containsEntry("value", "Globex").containsEntry("sources", 1);
+            assertThat(historyRows(key, "superseded")).isEqualTo(1);
+        });
+        assertThat(jdbc.queryForObject(
+                        "SELECT count(*) FROM facts WHERE tenant_id = ? AND user_id = ?",
+                        Integer.class,
+                        key.tenantId(),
+                        key.userId()))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void poisonPillsOnEitherTopicAreDeadLetteredAndTheRestMovesOn() {
+        String badCandidate = "not a candidate " + RUN;
+        String badEvent = "not an event " + RUN;
+        TopicWriter.sendGarbage(Topics.FACT_CANDIDATES.name(), badCandidate);
+        TopicWriter.sendGarbage(Topics.FACT_CHANGELOG.name(), badEvent);
+        FactKey key = new FactKey("t1", TestInfra.uniqueId("u"), "default", "diet");
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "vegan", 0.9, Instant.now()));
+
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(currentFact(key)).containsEntry("value", "vegan"));
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(DeadLetters.all())
+                        .anySatisfy(l -> {
+                            assertThat(l.value()).isEqualTo(badCandidate);
+                            assertThat(l.originalTopic()).isEqualTo(Topics.FACT_CANDIDATES.name());
+                        })
+                        .anySatisfy(l -> {
+                            assertThat(l.value()).isEqualTo(badEvent);
+                            assertThat(l.originalTopic()).isEqualTo(Topics.FACT_CHANGELOG.name());
+                            assertThat(l.reason()).contains("not a valid FactEvent");
+                        }));
+    }
+}

@@ -1,0 +1,45 @@
+package io.memstream.ingest.turns;
+
+import static io.memstream.ingest.turns.TurnIngestionIT.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memstream.testkit.Api;
+import io.memstream.testkit.ClosedPort;
+import io.memstream.testkit.TestInfra;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** With no broker, a turn is refused with a 503 within the publish timeout, never accepted. */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=ingest-api",
+            "memstream.ingest.publish-timeout=2s",
+            "spring.kafka.admin.operation-timeout=1s",
+            "spring.kafka.admin.close-timeout=1s"
+        })
+class KafkaDownIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+        int dead = ClosedPort.pick();
+        registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + dead);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void aTurnThatCannotBePersistedGetsA503WithRetryAfter() {
+        Api.Response response = new Api("http://127.0.0.1:" + port)
+                .post("/v1/turns", "{\"session_id\": \"s1\", \"role\": \"user\", \"content\": \"I live in Rome\"}");
+
+        assertProblem(response, 503, "Kafka did not acknowledge");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+    }
+}

@@ -1,0 +1,49 @@
+package io.memstream.ingest.turns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memstream.common.events.Turn;
+import io.memstream.common.topics.Topics;
+import io.memstream.testkit.Api;
+import io.memstream.testkit.ClosedPort;
+import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicProbe;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Redis only speeds up duplicate detection: without it, turns are still accepted and published. */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=ingest-api", "memstream.redis.timeout=500ms"})
+class RedisDownIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+        int dead = ClosedPort.pick();
+        registry.add("memstream.redis.url", () -> "redis://127.0.0.1:" + dead);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void turnIngestionKeepsWorking() {
+        String session = TestInfra.uniqueId("s");
+        Api.Response response = new Api("http://127.0.0.1:" + port)
+                .post(
+                        "/v1/turns",
+                        "{\"session_id\": \"%s\", \"role\": \"user\", \"content\": \"I live in Rome\"}"
+                                .formatted(session));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(TopicProbe.values(Topics.TURNS))
+                .filteredOn(t -> t.sessionId().equals(session))
+                .extracting(Turn::content)
+                .containsExactly("I live in Rome");
+    }
+}

@@ -1,0 +1,216 @@
+package io.memstream.ingest.turns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memstream.common.events.Turn;
+import io.memstream.common.topics.Topics;
+import io.memstream.testkit.Api;
+import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicProbe;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Turn ingestion against a real broker and Redis: what is accepted is on the topic, once. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=ingest-api")
+class TurnIngestionIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+    String session;
+    String user;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api("http://127.0.0.1:" + port);
+        session = TestInfra.uniqueId("s");
+        user = TestInfra.uniqueId("u");
+    }
+
+    private String turnJson(String id, String content) {
+        return """
+                {"id": "%s", "session_id": "%s", "user_id": "%s", "role": "user", "content": "%s"}
+                """.formatted(id, session, user, content);
+    }
+
+    private List<Turn> sessionTurns() {
+        return TopicProbe.values(Topics.TURNS).stream()
+                .filter(t -> t.sessionId().equals(session))
+                .toList();
+    }
+
+    @Test
+    void anAcceptedTurnIsOnTheTopicWithEveryField() {
+        String id = TestInfra.uniqueId("t");
+        Api.Response response = api.post("/v1/turns", """
+                {"id": "%s", "session_id": "%s", "user_id": "%s", "namespace": "travel", "role": "user",
+                 "content": "I live in Oslo", "created_at": "2026-01-02T03:04:05Z", "some_future_field": 1}
+                """.formatted(id, session, user));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.body().get("turn_ids").get(0).asString()).isEqualTo(id);
+        assertThat(response.body().get("duplicate_ids")).isEmpty();
+        // 202 is only returned after the broker acknowledged: the turn is already readable.
+        Turn turn = sessionTurns().getFirst();
+        assertThat(turn.turnId()).isEqualTo(id);
+        assertThat(turn.tenantId()).isEqualTo("default");
+        assertThat(turn.namespace()).isEqualTo("travel");
+        assertThat(turn.userId()).isEqualTo(user);
+        assertThat(turn.role()).isEqualTo("user");
+        assertThat(turn.content()).isEqualTo("I live in Oslo");
+        assertThat(turn.createdAt()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
+    }
+
+    @Test
+    void defaultsAreAUlidTheDefaultNamespaceAndNow() {
+        Api.Response response = api.post("/v1/turns", """
+                {"session_id": "%s", "role": "assistant", "content": "Hello"}
+                """.formatted(session));
+
+        assertThat(response.status()).isEqualTo(202);
+        String id = response.body().get("turn_ids").get(0).asString();
+        assertThat(id).hasSize(26);
+        Turn turn = sessionTurns().getFirst();
+        assertThat(turn.turnId()).isEqualTo(id);
+        assertThat(turn.namespace()).isEqualTo("default");
+        assertThat(turn.userId()).isNull();
+        assertThat(turn.createdAt()).isEqualTo(turn.acceptedAt());
+    }
+
+    @Test
+    void epochSecondsAreAcceptedForTimestamps() {
+        Api.Response response = api.post("/v1/turns", """
+                {"session_id": "%s", "role": "user", "content": "hi", "created_at": 1767225600}
+                """.formatted(session));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(sessionTurns().getFirst().createdAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void aRetriedTurnIdIsPublishedOnce() {
+        String id = TestInfra.uniqueId("t");
+        assertThat(api.post("/v1/turns", turnJson(id, "I work at Initech")).status())
+                .isEqualTo(202);
+
+        Api.Response retry = api.post("/v1/turns", turnJson(id, "I work at Initech"));
+
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.body().get("turn_ids").get(0).asString()).isEqualTo(id);
+        assertThat(retry.body().get("duplicate_ids").get(0).asString()).isEqualTo(id);
+        assertThat(sessionTurns()).extracting(Turn::turnId).containsExactly(id);
+    }
+
+    @Test
+    void aBatchIsPublishedInOrderOnTheSessionsPartition() {
+        Api.Response response = api.post("/v1/turns/batch", """
+                {"turns": [%s, %s, %s]}
+                """.formatted(
+                        turnJson("b1-" + session, "one"),
+                        turnJson("b2-" + session, "two"),
+                        turnJson("b3-" + session, "three")));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(sessionTurns()).extracting(Turn::content).containsExactly("one", "two", "three");
+    }
+
+    @Test
+    void aBatchWithOneBadTurnIsRejectedWholeAndNamesIt() {
+        Api.Response response = api.post(
+                "/v1/turns/batch", """
+                {"turns": [%s, %s]}
+                """.formatted(turnJson("ok-" + session, "fine"), turnJson("bad-" + session, "")));
+
+        assertProblem(response, 400, "turns[1].content");
+        // Nothing from the rejected batch was published: a later turn of the session is the first one.
+        assertThat(api.post("/v1/turns", turnJson("later-" + session, "later")).status())
+                .isEqualTo(202);
+        assertThat(sessionTurns()).extracting(Turn::turnId).containsExactly("later-" + session);
+    }
+
+    @Test
+    void emptyContentIsA400NamingTheField() {
+        assertProblem(api.post("/v1/turns", turnJson(TestInfra.uniqueId("t"), "   ")), 400, "content");
+    }
+
+    @Test
+    void anUnknownRoleIsA400NamingTheField() {
+        Api.Response response = api.post("/v1/turns", """
+                {"session_id": "%s", "role": "narrator", "content": "once upon a time"}
+                """.formatted(session));
+        assertProblem(response, 400, "role");
+    }
+
+    @Test
+    void aMissingSessionIsA400NamingTheField() {
+        assertProblem(api.post("/v1/turns", "{\"role\": \"user\", \"content\": \"hi\"}"), 400, "session_id");
+    }
+
+    @Test
+    void aTurnFromTheFarFutureIsRejected() {
+        Instant future = Instant.now().plus(10, ChronoUnit.MINUTES);
+        Api.Response response = api.post("/v1/turns", """
+                {"session_id": "%s", "role": "user", "content": "hi", "created_at": "%s"}
+                """.formatted(session, future));
+        assertProblem(response, 400, "created_at");
+    }
+
+    @Test
+    void aTimestampThatIsNotOneIsA400NamingTheField() {
+        Api.Response response = api.post("/v1/turns", """
+                {"session_id": "%s", "role": "user", "content": "hi", "created_at": "yesterday"}
+                """.formatted(session));
+        assertProblem(response, 400, "created_at");
+    }
+
+    @Test
+    void tooLongOrOddIdsAreRejected() {
+        assertProblem(api.post("/v1/turns", turnJson("x".repeat(129), "hi")), 400, "id");
+        assertProblem(api.post("/v1/turns", turnJson("a b", "hi")), 400, "id");
+    }
+
+    @Test
+    void malformedJsonIsA400() {
+        assertProblem(api.post("/v1/turns", "{\"session_id\": "), 400, "malformed JSON");
+    }
+
+    @Test
+    void anEmptyOrOversizedBatchIsRejected() {
+        assertProblem(api.post("/v1/turns/batch", "{\"turns\": []}"), 400, "turns");
+        String many = String.join(",", java.util.Collections.nCopies(501, turnJson("", "x")));
+        assertProblem(api.post("/v1/turns/batch", "{\"turns\": [" + many + "]}"), 400, "turns");
+    }
+
+    @Test
+    void factsOfAUserIdThatIsTooLongAreA400() {
+        assertProblem(api.get("/v1/users/" + "u".repeat(300) + "/facts"), 400, "user_id");
+    }
+
+    @Test
+    void healthAnswersWithTheServersClock() {
+        Api.Response response = api.get("/v1/health");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("now").asLong()).isPositive();
+    }
+
+    static void assertProblem(Api.Response response, int status, String mentioned) {
+        assertThat(response.status()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body().get("status").asInt()).isEqualTo(status);
+        assertThat(response.body().get("detail").asString()).contains(mentioned);
+    }
+}

@@ -1,0 +1,46 @@
+package io.memstream.testkit;
+
+import io.memstream.common.topics.TopicSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writes records straight onto a topic of the shared broker, including ones no serde would write. */
+public final class TopicWriter {
+
+    private TopicWriter() {}
+
+    public static <K, V> void send(TopicSpec<K, V> spec, K key, V value) {
+        sendRaw(
+                spec.name(),
+                spec.keySerde().serialize(spec.name(), key),
+                spec.valueSerde().serialize(spec.name(), value));
+    }
+
+    /** A poison pill: bytes that are not the topic's record type. */
+    public static void sendGarbage(String topic, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        sendRaw(topic, bytes, bytes);
+    }
+
+    private static void sendRaw(String topic, byte[] key, byte[] value) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedKafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not write to " + topic, e);
+        }
+    }
+}
