@@ -55,6 +55,10 @@ use_java() {
   JAVA_HOME=$(find_java_home) || die "no JDK 21 or newer found (looked in MEMSTREAM_JAVA_HOME, JAVA_HOME, /usr/lib/jvm); install one and set MEMSTREAM_JAVA_HOME"
   export JAVA_HOME
   export PATH=$JAVA_HOME/bin:$PATH
+  # Maven's own Guice calls sun.misc.Unsafe, which JDK 24+ warns about on every run.
+  if "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+    case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+  fi
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

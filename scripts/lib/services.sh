@@ -72,3 +72,16 @@ service_alive_and_healthy() {
   pid_alive "$1" || die "$1 exited during startup (log: $LOG_DIR/$1.log)"
   service_healthy "$1"
 }
+
+# Before any install or build: every port we will need is either ours already or free, so a clash
+# is reported in seconds, not after a long install.
+preflight_ports() {
+  pid_alive postgres || require_free_port "$MEMSTREAM_PG_PORT" PostgreSQL
+  pid_alive redis || require_free_port "$MEMSTREAM_REDIS_PORT" Redis
+  if ! pid_alive kafka; then
+    require_free_port "$MEMSTREAM_KAFKA_PORT" "Kafka broker"
+    require_free_port "$MEMSTREAM_KAFKA_CONTROLLER_PORT" "Kafka controller"
+  fi
+  local s
+  for s in "${SERVICES[@]}"; do pid_alive "$s" || require_free_port "$(service_port "$s")" "$s"; done
+}
