@@ -70,7 +70,8 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
         jdbc.batchUpdate(INSERT_HISTORY, retiring, retiring.size(), (ps, e) -> bindHistory(ps, e));
     }
 
-    private static void bindCurrent(PreparedStatement ps, Fact f) throws SQLException {
+    /** Both statements start with the fact's id, key and statement, in the same seven columns. */
+    private static void bindIdentity(PreparedStatement ps, Fact f) throws SQLException {
         ps.setString(1, f.factId());
         ps.setString(2, f.factKey().tenantId());
         ps.setString(3, f.factKey().userId());
@@ -78,6 +79,10 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
         ps.setString(5, f.factKey().key());
         ps.setString(6, Json.MAPPER.writeValueAsString(f.value()));
         ps.setString(7, f.text());
+    }
+
+    private static void bindCurrent(PreparedStatement ps, Fact f) throws SQLException {
+        bindIdentity(ps, f);
         ps.setString(8, f.memoryType());
         ps.setArray(9, textArray(ps, f.topics()));
         ps.setArray(10, textArray(ps, f.entities()));
@@ -90,13 +95,7 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
 
     private static void bindHistory(PreparedStatement ps, FactEvent e) throws SQLException {
         Fact f = e.retired();
-        ps.setString(1, f.factId());
-        ps.setString(2, f.factKey().tenantId());
-        ps.setString(3, f.factKey().userId());
-        ps.setString(4, f.factKey().namespace());
-        ps.setString(5, f.factKey().key());
-        ps.setString(6, Json.MAPPER.writeValueAsString(f.value()));
-        ps.setString(7, f.text());
+        bindIdentity(ps, f);
         ps.setDouble(8, f.confidence());
         ps.setArray(9, textArray(ps, f.sourceTurnIds()));
         ps.setTimestamp(10, timestamp(f.validFrom()));
