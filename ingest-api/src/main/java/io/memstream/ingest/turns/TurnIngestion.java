@@ -3,9 +3,8 @@ package io.memstream.ingest.turns;
 import io.memstream.common.events.Ids;
 import io.memstream.common.events.Turn;
 import io.memstream.ingest.tenancy.Tenant;
-import io.memstream.ingest.web.InvalidFieldException;
+import io.memstream.ingest.web.ClockSkew;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,16 +15,11 @@ import org.springframework.stereotype.Service;
 @Service
 class TurnIngestion {
 
-    // Clocks drift; a turn from the future beyond this is a client bug, not drift.
-    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-
-    private final TurnPublisher publisher;
-    private final AcceptedTurns accepted;
+    private final TurnLog log;
     private final Clock clock;
 
-    TurnIngestion(TurnPublisher publisher, AcceptedTurns accepted, Clock clock) {
-        this.publisher = publisher;
-        this.accepted = accepted;
+    TurnIngestion(TurnLog log, Clock clock) {
+        this.log = log;
         this.clock = clock;
     }
 
@@ -37,23 +31,14 @@ class TurnIngestion {
             turns.add(toTurn(tenant, requests.get(i), now, fieldPrefix.formatted(i)));
         }
         List<String> ids = turns.stream().map(Turn::turnId).toList();
-        Set<String> duplicates = accepted.alreadyAccepted(tenant.id(), ids);
-        List<Turn> fresh =
-                turns.stream().filter(t -> !duplicates.contains(t.turnId())).toList();
-        if (!fresh.isEmpty()) {
-            publisher.publish(fresh);
-            accepted.remember(tenant.id(), fresh.stream().map(Turn::turnId).toList());
-        }
+        Set<String> duplicates = log.append(tenant.id(), turns);
         return new TurnsAccepted(
                 "accepted", ids, ids.stream().filter(duplicates::contains).toList());
     }
 
     private static Turn toTurn(Tenant tenant, TurnRequest r, Instant now, String field) {
         Instant createdAt = r.createdAt() == null ? now : r.createdAt();
-        if (createdAt.isAfter(now.plus(MAX_CLOCK_SKEW))) {
-            throw new InvalidFieldException(
-                    field + "created_at", "is more than 5 minutes in the future (" + createdAt + ")");
-        }
+        ClockSkew.requireNotFuture(createdAt, now, field + "created_at");
         String namespace = r.namespace() == null || r.namespace().isBlank() ? Limits.DEFAULT_NAMESPACE : r.namespace();
         String id = r.id() == null || r.id().isBlank() ? Ids.newUlid() : r.id();
         return new Turn(id, tenant.id(), namespace, r.userId(), r.sessionId(), r.role(), r.content(), createdAt, now);

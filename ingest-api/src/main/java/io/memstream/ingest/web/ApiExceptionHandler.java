@@ -1,8 +1,11 @@
 package io.memstream.ingest.web;
 
+import io.lettuce.core.RedisException;
 import io.memstream.ingest.turns.TurnsNotPersistedException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -12,6 +15,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -19,6 +24,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
 
 /**
  * Every error at the edge is an RFC 9457 problem whose detail names what is wrong, with field names
@@ -27,25 +33,32 @@ import tools.jackson.core.JacksonException;
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
+    private static final BinaryOperator<String> SEMICOLON = (a, b) -> a + "; " + b;
+
     @Override
     protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(
             MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Map<String, String> errors = ex.getBindingResult().getFieldErrors().stream()
-                .collect(Collectors.toMap(
-                        e -> SnakeCase.path(e.getField()), FieldError::getDefaultMessage, (a, b) -> a + "; " + b));
+                .collect(Collectors.toMap(e -> SnakeCase.path(e.getField()), FieldError::getDefaultMessage, SEMICOLON));
         return invalid(errors, headers);
     }
 
     @Override
     protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
             HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        Map<String, String> errors = ex.getParameterValidationResults().stream()
-                .collect(Collectors.toMap(
-                        r -> SnakeCase.path(r.getMethodParameter().getParameterName()),
-                        r -> r.getResolvableErrors().stream()
-                                .map(e -> String.valueOf(e.getDefaultMessage()))
-                                .collect(Collectors.joining("; ")),
-                        (a, b) -> a + "; " + b));
+        Map<String, String> errors = new TreeMap<>();
+        for (ParameterValidationResult result : ex.getParameterValidationResults()) {
+            if (result instanceof ParameterErrors body) {
+                // A validated request body: name the field inside it, not the parameter.
+                body.getFieldErrors()
+                        .forEach(e -> errors.merge(
+                                SnakeCase.path(e.getField()), String.valueOf(e.getDefaultMessage()), SEMICOLON));
+            } else {
+                String name = SnakeCase.path(result.getMethodParameter().getParameterName());
+                result.getResolvableErrors()
+                        .forEach(e -> errors.merge(name, String.valueOf(e.getDefaultMessage()), SEMICOLON));
+            }
+        }
         return invalid(errors, headers);
     }
 
@@ -53,7 +66,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String detail = "the request body is not valid JSON for this route";
-        if (ex.getCause() instanceof JacksonException jackson) {
+        if (ex.getCause() instanceof StreamReadException unreadable) {
+            detail = "malformed JSON: " + unreadable.getOriginalMessage();
+        } else if (ex.getCause() instanceof JacksonException jackson) {
             String field = jackson.getPath().stream()
                     .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."))
@@ -76,6 +91,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> notPersisted(TurnsNotPersistedException ex) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
         problem.setTitle("Turns not accepted: the event log is unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem);
+    }
+
+    @ExceptionHandler(RedisException.class)
+    ResponseEntity<ProblemDetail> redisUnavailable(RedisException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE, "working memory is unavailable: " + ex.getMessage());
+        problem.setTitle("Working memory store unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "5")
                 .body(problem);

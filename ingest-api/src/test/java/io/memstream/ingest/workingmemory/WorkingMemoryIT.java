@@ -1,0 +1,371 @@
+package io.memstream.ingest.workingmemory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.memstream.common.events.Turn;
+import io.memstream.common.topics.Topics;
+import io.memstream.testkit.Api;
+import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TestRedis;
+import io.memstream.testkit.TopicProbe;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** The AMS working-memory routes on real Redis and Kafka. */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=ingest-api",
+            "memstream.working-memory.max-messages=50",
+            "memstream.working-memory.sliding-ttl=true"
+        })
+class WorkingMemoryIT {
+
+    private static final RedisClient REDIS = RedisClient.create(TestRedis.URL);
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @AfterAll
+    static void closeRedis() {
+        REDIS.shutdown();
+    }
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+    String session;
+    String user;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api("http://127.0.0.1:" + port);
+        session = TestInfra.uniqueId("s");
+        user = TestInfra.uniqueId("u");
+    }
+
+    /** Message ids are unique per tenant, across runs too: each test prefixes its own with its session. */
+    private String message(String id, String role, String content) {
+        return """
+                {"id": "%s", "role": "%s", "content": "%s"}""".formatted(session + "." + id, role, content);
+    }
+
+    private String local(String id) {
+        return id.substring(session.length() + 1);
+    }
+
+    private String body(String... messages) {
+        return """
+                {"messages": [%s], "user_id": "%s"}""".formatted(String.join(",", messages), user);
+    }
+
+    private Api.Response get(String query) {
+        return api.get("/v1/working-memory/" + session + "?user_id=" + user + query);
+    }
+
+    private List<String> publishedIds() {
+        return TopicProbe.values(Topics.TURNS).stream()
+                .filter(t -> t.sessionId().equals(session))
+                .map(t -> local(t.turnId()))
+                .toList();
+    }
+
+    private List<String> ids(JsonNode response) {
+        List<String> ids = new ArrayList<>();
+        response.get("messages").forEach(m -> ids.add(local(m.get("id").asString())));
+        return ids;
+    }
+
+    @Test
+    void everyFieldRoundTripsInTheAmsWireFormat() {
+        Api.Response put = api.put("/v1/working-memory/" + session, """
+                {"messages": [{"id": "%1$s.m1", "role": "user", "content": "I live in Oslo", "created_at": "2026-01-01T10:00:00Z"},
+                              {"id": "%1$s.m2", "role": "assistant", "content": "Noted!", "created_at": 1767261660}],
+                 "memories": [{"id": "mem1", "text": "User lives in Oslo", "memory_type": "semantic"}],
+                 "data": {"theme": "dark", "count": 3}, "context": "Earlier: greetings.",
+                 "user_id": "%2$s", "namespace": "travel", "tokens": 42, "ttl_seconds": 3600,
+                 "long_term_memory_strategy": {"strategy": "discrete", "config": {}},
+                 "field_from_a_newer_client": true}
+                """.formatted(session, user));
+        assertThat(put.status()).isEqualTo(200);
+
+        Api.Response got = api.get("/v1/working-memory/" + session + "?user_id=" + user + "&namespace=travel");
+
+        assertThat(got.status()).isEqualTo(200);
+        JsonNode wm = got.body();
+        assertThat(wm.get("session_id").asString()).isEqualTo(session);
+        assertThat(ids(wm)).containsExactly("m1", "m2");
+        assertThat(wm.get("messages").get(0).get("created_at").asString()).isEqualTo("2026-01-01T10:00:00Z");
+        assertThat(wm.get("messages").get(1).get("created_at").asString()).isEqualTo("2026-01-01T10:01:00Z");
+        assertThat(wm.get("memories").get(0).get("text").asString()).isEqualTo("User lives in Oslo");
+        assertThat(wm.get("data").get("theme").asString()).isEqualTo("dark");
+        assertThat(wm.get("data").get("count").asInt()).isEqualTo(3);
+        assertThat(wm.get("context").asString()).isEqualTo("Earlier: greetings.");
+        assertThat(wm.get("user_id").asString()).isEqualTo(user);
+        assertThat(wm.get("namespace").asString()).isEqualTo("travel");
+        assertThat(wm.get("tokens").asInt()).isEqualTo(42);
+        assertThat(wm.get("ttl_seconds").asLong()).isEqualTo(3600);
+        assertThat(wm.get("long_term_memory_strategy").get("strategy").asString())
+                .isEqualTo("discrete");
+        assertThat(wm.get("context_percentage_total_used").isNull()).isTrue();
+        assertThat(wm.get("created_at").asString()).isNotBlank();
+    }
+
+    @Test
+    void anUnknownSessionIsA404Problem() {
+        Api.Response response = get("");
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body().get("detail").asString()).contains(session);
+    }
+
+    @Test
+    void eachMessageIsPublishedOnceWhenItFirstReachesWorkingMemory() {
+        api.put(
+                "/v1/working-memory/" + session,
+                body(message("a1", "user", "hi"), message("a2", "assistant", "hello")));
+        assertThat(publishedIds()).containsExactly("a1", "a2");
+
+        api.put(
+                "/v1/working-memory/" + session,
+                body(message("a1", "user", "hi"), message("a2", "assistant", "hello")));
+        api.put(
+                "/v1/working-memory/" + session,
+                body(
+                        message("a1", "user", "hi"),
+                        message("a2", "assistant", "hello"),
+                        message("a3", "user", "I'm vegan")));
+
+        assertThat(publishedIds()).containsExactly("a1", "a2", "a3");
+        Turn turn = TopicProbe.values(Topics.TURNS).stream()
+                .filter(t -> t.turnId().equals(session + ".a3"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(turn.userId()).isEqualTo(user);
+        assertThat(turn.namespace()).isEqualTo("default");
+        assertThat(turn.tenantId()).isEqualTo("default");
+        assertThat(turn.content()).isEqualTo("I'm vegan");
+    }
+
+    @Test
+    void concurrentWritersLoseNoMessage() throws Exception {
+        // Each writer PUTs a session state that lacks every other writer's messages, as racing
+        // clients with stale copies do.
+        int writers = 8;
+        int perWriter = 5;
+        try (ExecutorService pool = Executors.newFixedThreadPool(writers)) {
+            List<CompletableFuture<Integer>> puts = IntStream.range(0, writers)
+                    .mapToObj(w -> CompletableFuture.supplyAsync(
+                            () -> {
+                                int worst = 200;
+                                for (int i = 0; i < perWriter; i++) {
+                                    List<String> mine = new ArrayList<>();
+                                    for (int j = 0; j <= i; j++) {
+                                        mine.add(
+                                                message("w" + w + "-" + j, "user", "message " + j + " of writer " + w));
+                                    }
+                                    int status = api.put(
+                                                    "/v1/working-memory/" + session, body(mine.toArray(String[]::new)))
+                                            .status();
+                                    worst = Math.max(worst, status);
+                                }
+                                return worst;
+                            },
+                            pool))
+                    .toList();
+            for (CompletableFuture<Integer> put : puts) {
+                assertThat(put.get()).isEqualTo(200);
+            }
+        }
+
+        List<String> stored = ids(get("").body());
+        assertThat(stored).hasSize(writers * perWriter).doesNotHaveDuplicates();
+        assertThat(publishedIds()).hasSize(writers * perWriter).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void appendAddsMessagesAndKeepsEverythingElse() {
+        api.put("/v1/working-memory/" + session, """
+                {"messages": [%s], "user_id": "%s", "data": {"k": "v"}, "context": "summary"}""".formatted(message("p1", "user", "first"), user));
+
+        Api.Response appended = api.post(
+                "/v1/working-memory/" + session + "/messages", """
+                {"messages": [%s], "user_id": "%s"}""".formatted(message("p2", "user", "second"), user));
+
+        assertThat(appended.status()).isEqualTo(200);
+        assertThat(ids(appended.body())).containsExactly("p1", "p2");
+        assertThat(appended.body().get("data").get("k").asString()).isEqualTo("v");
+        assertThat(appended.body().get("context").asString()).isEqualTo("summary");
+    }
+
+    @Test
+    void aContextWindowTrimsToTheNewestMessagesThatFitAndReportsUsage() {
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            // "word" repeated: 20 tokens of content plus 4 of framing, 24 per message.
+            messages.add(message("c" + i, "user", "word ".repeat(20).strip()));
+        }
+        api.put("/v1/working-memory/" + session, body(messages.toArray(String[]::new)));
+
+        JsonNode trimmed = get("&context_window_max=100").body();
+
+        assertThat(ids(trimmed)).containsExactly("c6", "c7", "c8", "c9");
+        assertThat(trimmed.get("context_percentage_total_used").asDouble()).isEqualTo(100.0);
+        JsonNode roomy = get("&context_window_max=1000").body();
+        assertThat(ids(roomy)).hasSize(10);
+        assertThat(roomy.get("context_percentage_total_used").asDouble()).isEqualTo(24.0);
+        assertThat(roomy.get("context_percentage_until_summarization").asDouble())
+                .isEqualTo(34.29);
+        assertThat(get("&model_name=gpt-4o")
+                        .body()
+                        .get("context_percentage_total_used")
+                        .asDouble())
+                .isEqualTo(0.19);
+    }
+
+    @Test
+    void recentMessagesLimitKeepsTheLastN() {
+        api.put(
+                "/v1/working-memory/" + session,
+                body(message("r1", "user", "1"), message("r2", "user", "2"), message("r3", "user", "3")));
+
+        assertThat(ids(get("&recent_messages_limit=2").body())).containsExactly("r2", "r3");
+    }
+
+    @Test
+    void historyIsBoundedToTheNewestMessages() {
+        List<String> messages = new ArrayList<>();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 60; i++) {
+            messages.add("""
+                    {"id": "%s.h%02d", "role": "user", "content": "m", "created_at": "%s"}""".formatted(session, i, t0.plusSeconds(i)));
+        }
+        api.put("/v1/working-memory/" + session, body(messages.toArray(String[]::new)));
+
+        List<String> kept = ids(get("").body());
+        assertThat(kept).hasSize(50);
+        assertThat(kept.getFirst()).isEqualTo("h10");
+        assertThat(kept.getLast()).isEqualTo("h59");
+    }
+
+    @Test
+    void aSessionExpiresAfterItsTtl() {
+        api.put("/v1/working-memory/" + session, """
+                {"messages": [], "user_id": "%s", "ttl_seconds": 1}""".formatted(user));
+        assertThat(get("").status()).isEqualTo(200);
+
+        String metaKey = new SessionRef("default", "default", user, session).key("meta");
+        // Watched in Redis, not through GET: reading slides the TTL in this context.
+        try (StatefulRedisConnection<String, String> redis = REDIS.connect()) {
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(
+                            () -> assertThat(redis.sync().exists(metaKey)).isZero());
+        }
+        assertThat(get("").status()).isEqualTo(404);
+    }
+
+    @Test
+    void readingASessionRestartsItsTtlWhenSlidingIsOn() {
+        api.put("/v1/working-memory/" + session, """
+                {"messages": [], "user_id": "%s", "ttl_seconds": 1000}""".formatted(user));
+        String metaKey = new SessionRef("default", "default", user, session).key("meta");
+        try (StatefulRedisConnection<String, String> redis = REDIS.connect()) {
+            redis.sync().expire(metaKey, 5);
+
+            assertThat(get("").status()).isEqualTo(200);
+
+            assertThat(redis.sync().ttl(metaKey)).isGreaterThan(900);
+        }
+    }
+
+    @Test
+    void listingFiltersPagesAndCountsTruly() {
+        String namespace = TestInfra.uniqueId("ns");
+        String other = TestInfra.uniqueId("u");
+        for (int i = 0; i < 3; i++) {
+            api.put("/v1/working-memory/mine-" + i + "-" + session, """
+                    {"messages": [], "user_id": "%s", "namespace": "%s"}""".formatted(user, namespace));
+        }
+        api.put("/v1/working-memory/theirs-" + session, """
+                {"messages": [], "user_id": "%s", "namespace": "%s"}""".formatted(other, namespace));
+
+        JsonNode mine = api.get("/v1/working-memory/?namespace=" + namespace + "&user_id=" + user + "&limit=2")
+                .body();
+        assertThat(mine.get("total").asLong()).isEqualTo(3);
+        assertThat(mine.get("sessions")).hasSize(2);
+        JsonNode rest = api.get("/v1/working-memory/?namespace=" + namespace + "&user_id=" + user + "&limit=2&offset=2")
+                .body();
+        assertThat(rest.get("sessions")).hasSize(1);
+        assertThat(api.get("/v1/working-memory/?namespace=" + namespace)
+                        .body()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(4);
+        assertThat(api.get("/v1/working-memory/?user_id=" + other)
+                        .body()
+                        .get("sessions")
+                        .get(0)
+                        .asString())
+                .isEqualTo("theirs-" + session);
+    }
+
+    @Test
+    void deleteRemovesTheSessionAndItsListing() {
+        api.put("/v1/working-memory/" + session, body(message("d1", "user", "bye")));
+
+        Api.Response deleted = api.delete("/v1/working-memory/" + session + "?user_id=" + user);
+
+        assertThat(deleted.body().get("status").asString()).isEqualTo("ok");
+        assertThat(get("").status()).isEqualTo(404);
+        assertThat(api.get("/v1/working-memory/?user_id=" + user)
+                        .body()
+                        .get("total")
+                        .asLong())
+                .isZero();
+    }
+
+    @Test
+    void badInputIsA400NamingTheField() {
+        assertProblem(api.put("/v1/working-memory/" + session, body(message("e1", "user", ""))), "messages[0].content");
+        assertProblem(api.put("/v1/working-memory/" + session, body(message("e2", "robot", "x"))), "messages[0].role");
+        assertProblem(
+                api.put("/v1/working-memory/" + session, body("""
+                                {"role": "user", "content": "x", "created_at": "%s"}""".formatted(
+                                Instant.now().plusSeconds(3600)))),
+                "messages[0].created_at");
+        assertProblem(api.put("/v1/working-memory/" + session, "{\"messages\": ["), "malformed JSON");
+        assertProblem(api.get("/v1/working-memory/?limit=0"), "limit");
+        assertProblem(api.get("/v1/working-memory/?limit=101"), "limit");
+        assertProblem(get("&model_name=gpt-unknown"), "model_name");
+        assertProblem(api.get("/v1/working-memory/bad%20id"), "session_id");
+        // Nothing of the rejected requests was stored.
+        assertThat(get("").status()).isEqualTo(404);
+    }
+
+    private static void assertProblem(Api.Response response, String mentioned) {
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body().get("detail").asString()).contains(mentioned);
+    }
+}
