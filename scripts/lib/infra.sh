@@ -29,20 +29,20 @@ install_pgvector() {
   local log=$LOG_DIR/pgvector-build.log work=$MEMSTREAM_HOME/build/pgvector
   apt_install postgresql-server-dev-15 make gcc
   local uri
-  uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
-  [ -n "$uri" ] || uri=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1 || true)
+  [ -n "$uri" ] || uri=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
   [ -n "$uri" ] || die "no Debian mirror found in /etc/apt/sources.list.d/debian.sources to fetch pgvector source"
   rm -rf "$work" && mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/src"
   echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri trixie main" >"$work/sources.list"
   local opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
     -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache")
-  {
+  (
     apt-get "${opts[@]}" update &&
       (cd "$work/src" && apt-get "${opts[@]}" source --download-only pgvector) &&
       tar -xzf "$(ls "$work"/src/pgvector_*.orig.tar.* | head -n 1)" -C "$work/src" &&
       cd "$(find "$work/src" -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)" &&
       make OPTFLAGS="" PG_CONFIG="$PG_BIN/pg_config" && as_root make install PG_CONFIG="$PG_BIN/pg_config"
-  } >>"$log" 2>&1 || die "building pgvector failed (log: $log)"
+  ) >>"$log" 2>&1 || die "building pgvector failed (log: $log)"
   [ -f "$PG_EXT_DIR/vector.control" ] || die "pgvector built but vector.control is missing (log: $log)"
 }
 
@@ -110,7 +110,9 @@ KAFKA_DIR=$MEMSTREAM_HOME/kafka
 
 # The broker comes from Maven Central (no other download site is reachable here).
 install_kafka() {
-  [ -f "$KAFKA_DIR/libs/.complete-$MEMSTREAM_KAFKA_VERSION" ] && return 0
+  local marker
+  marker="$KAFKA_DIR/libs/.complete-$MEMSTREAM_KAFKA_VERSION-$(cksum <"$MEMSTREAM_ROOT/scripts/kafka/pom.xml" | cut -d' ' -f1)"
+  [ -f "$marker" ] && return 0
   use_java
   say "fetching the Kafka $MEMSTREAM_KAFKA_VERSION broker jars from Maven Central"
   local log=$LOG_DIR/kafka-install.log
@@ -118,10 +120,16 @@ install_kafka() {
   "$MEMSTREAM_ROOT/mvnw" -q -f "$MEMSTREAM_ROOT/scripts/kafka/pom.xml" -Dkafka.version="$MEMSTREAM_KAFKA_VERSION" \
     dependency:copy-dependencies -DoutputDirectory="$KAFKA_DIR/libs" >"$log" 2>&1 ||
     die "could not fetch the Kafka broker jars (log: $log)"
-  touch "$KAFKA_DIR/libs/.complete-$MEMSTREAM_KAFKA_VERSION"
+  touch "$marker"
 }
 
 kafka_ready() { port_open "$MEMSTREAM_KAFKA_PORT"; }
+
+# A broker that died on start is reported at once, not after the whole wait.
+kafka_alive_and_ready() {
+  pid_alive kafka || die "the Kafka broker exited during startup (log: $LOG_DIR/kafka.log)"
+  kafka_ready
+}
 
 start_kafka() {
   local log=$LOG_DIR/kafka.log data=$KAFKA_DIR/data config=$KAFKA_DIR/server.properties
@@ -144,7 +152,7 @@ start_kafka() {
   nohup java -Xmx1g -Dlog4j2.configurationFile="$MEMSTREAM_ROOT/scripts/kafka/log4j2.properties" \
     -Dkafka.logs.dir="$LOG_DIR" -cp "$cp" kafka.Kafka "$config" >>"$log" 2>&1 &
   echo $! >"$PID_DIR/kafka.pid"
-  wait_until "Kafka broker" 60 "$log" kafka_ready
+  wait_until "Kafka broker" 60 "$log" kafka_alive_and_ready
   say "Kafka broker started on 127.0.0.1:$MEMSTREAM_KAFKA_PORT"
 }
 

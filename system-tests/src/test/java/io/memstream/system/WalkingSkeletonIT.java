@@ -3,14 +3,18 @@ package io.memstream.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memstream.common.events.Turn;
+import io.memstream.common.topics.Topics;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestDatabase;
 import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -101,6 +105,54 @@ class WalkingSkeletonIT {
         assertThat(home.get("confidence").asDouble()).isEqualTo(confidence);
         assertThat(home.get("source_turn_ids")).hasSize(1);
         assertThat(factRows(user, "location.home")).isEqualTo(1);
+    }
+
+    @Test
+    void aTurnDeliveredTwiceToThePipelineChangesNothing() throws SQLException {
+        // Past the API's duplicate check: the very same turn record lands on the topic twice, as it
+        // would if a producer retried or Redis had been unavailable.
+        String user = TestInfra.uniqueId("di");
+        Instant now = Instant.now();
+        Turn turn = new Turn(
+                TestInfra.uniqueId("turn"),
+                "default",
+                "default",
+                user,
+                TestInfra.uniqueId("s"),
+                "user",
+                "I'm vegetarian.",
+                now,
+                now);
+        TopicWriter.send(Topics.TURNS, turn.sessionKey(), turn);
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(factsByKey(user)).containsKey("diet"));
+        JsonNode before = factsByKey(user).get("diet");
+
+        TopicWriter.send(Topics.TURNS, turn.sessionKey(), turn);
+        // The same session's next turn is behind the duplicate on the same partition: once it has
+        // been learned, the duplicate has been through the pipeline too.
+        Turn next = new Turn(
+                TestInfra.uniqueId("turn"),
+                "default",
+                "default",
+                user,
+                turn.sessionId(),
+                "user",
+                "I'm allergic to peanuts.",
+                now,
+                now);
+        TopicWriter.send(Topics.TURNS, next.sessionKey(), next);
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(factsByKey(user)).containsKey("health.allergy.peanuts"));
+
+        JsonNode after = factsByKey(user).get("diet");
+        assertThat(after.get("confidence").asDouble())
+                .isEqualTo(before.get("confidence").asDouble());
+        assertThat(after.get("source_turn_ids")).hasSize(1);
+        assertThat(count("SELECT count(*) FROM fact_history WHERE user_id = ?", user))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM conversation_turns WHERE user_id = ?", user))
+                .isEqualTo(2);
     }
 
     @Test

@@ -69,8 +69,9 @@ public final class FactMerger {
         // Noisy-OR: independent pieces of evidence for the same value make it more certain.
         double combined = 1 - (1 - current.confidence()) * (1 - candidate.confidence());
         double cap = Math.max(settings.confidenceCap(), current.confidence());
-        List<String> sources = new ArrayList<>(current.sourceTurnIds());
-        sources.addAll(newEvidence);
+        // The fact cites its most recent evidence only, so its record stays bounded however often
+        // the user repeats it; the confidence keeps what older evidence contributed.
+        List<String> sources = lastN(current.sourceTurnIds(), newEvidence);
         Instant lastSeen = latest(current.lastSeenAt(), candidate.observedAt());
         return new Fact(
                 current.factId(),
@@ -105,10 +106,14 @@ public final class FactMerger {
     }
 
     private List<String> remember(List<String> counted, List<String> added) {
-        List<String> all = new ArrayList<>(counted);
+        return lastN(counted, added);
+    }
+
+    private List<String> lastN(List<String> kept, List<String> added) {
+        List<String> all = new ArrayList<>(kept);
         all.addAll(added);
         int excess = all.size() - settings.evidenceMemory();
-        return excess > 0 ? all.subList(excess, all.size()) : all;
+        return excess > 0 ? List.copyOf(all.subList(excess, all.size())) : all;
     }
 
     /** Values are compared as people mean them: case, spacing and final punctuation do not matter. */

@@ -21,6 +21,8 @@ class SinkContainerConfig {
         Map<String, Object> config = properties.buildConsumerProperties();
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // The changelog is written in Kafka Streams transactions: never apply an aborted one.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         var factory = new ConcurrentKafkaListenerContainerFactory<byte[], byte[]>();
         factory.setConsumerFactory(
                 new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));

@@ -39,16 +39,46 @@ class SinkOffsets {
         return found;
     }
 
-    /** Must run in the transaction that wrote the rows for these offsets. */
+    /**
+     * Locks this sink's offset rows for the partitions (creating them at 0 if new) and returns the
+     * next offset stored for each. Must run in the transaction that writes the rows: a second
+     * instance holding the same partitions after a rebalance waits here, then sees what was applied.
+     */
+    Map<TopicPartition, Long> lock(String sink, Collection<TopicPartition> partitions) {
+        jdbc.batchUpdate(
+                """
+                INSERT INTO sink_offsets (sink, topic, partition, next_offset) VALUES (?, ?, ?, 0)
+                ON CONFLICT (sink, topic, partition) DO NOTHING
+                """,
+                partitions.stream()
+                        .map(tp -> new Object[] {scoped(sink), tp.topic(), tp.partition()})
+                        .toList());
+        Map<TopicPartition, Long> locked = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            locked.put(
+                    tp,
+                    jdbc.queryForObject(
+                            "SELECT next_offset FROM sink_offsets WHERE sink = ? AND topic = ? AND partition = ?"
+                                    + " FOR UPDATE",
+                            Long.class,
+                            scoped(sink),
+                            tp.topic(),
+                            tp.partition()));
+        }
+        return locked;
+    }
+
+    /** Must run in the transaction that wrote the rows for these offsets; offsets never move back. */
     void save(String sink, Map<TopicPartition, Long> nextOffsets) {
         jdbc.batchUpdate(
                 """
                 INSERT INTO sink_offsets (sink, topic, partition, next_offset) VALUES (?, ?, ?, ?)
-                ON CONFLICT (sink, topic, partition) DO UPDATE SET next_offset = excluded.next_offset
+                ON CONFLICT (sink, topic, partition)
+                DO UPDATE SET next_offset = GREATEST(sink_offsets.next_offset, excluded.next_offset)
                 """,
                 nextOffsets.entrySet().stream()
                         .map(e -> new Object[] {
-                            sink, e.getKey().topic(), e.getKey().partition(), e.getValue()
+                            scoped(sink), e.getKey().topic(), e.getKey().partition(), e.getValue()
                         })
                         .toList());
     }

@@ -115,6 +115,31 @@ class DedupTopologyTest {
     }
 
     @Test
+    void aFactCitesOnlyItsMostRecentEvidenceSoItsRecordStaysBounded() {
+        driver.close();
+        StreamsBuilder builder = new StreamsBuilder();
+        DedupTopology.build(builder, new DedupSettings(0.99, 0.5, 3));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-test-bounded");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(builder.build(), props);
+        var in = Topics.FACT_CANDIDATES;
+        var out = Topics.FACT_CHANGELOG;
+        candidates = driver.createInputTopic(
+                in.name(), in.keySerde().serializer(), in.valueSerde().serializer());
+        changes = driver.createOutputTopic(
+                out.name(), out.keySerde().deserializer(), out.valueSerde().deserializer());
+
+        for (int i = 0; i < 6; i++) {
+            send(candidate("TechCorp", 0.5, "turn-" + i, T0.plusSeconds(i)));
+        }
+
+        FactEvent last = changes.readValuesToList().getLast();
+        assertThat(last.current().sourceTurnIds()).containsExactly("turn-3", "turn-4", "turn-5");
+        assertThat(last.current().confidence()).isGreaterThan(0.98);
+    }
+
+    @Test
     void evidenceAlreadyCountedChangesNothing() {
         FactCandidate first = candidate("TechCorp", 0.8, "turn-1", T0);
         send(first);

@@ -3,8 +3,11 @@ package io.memstream.dedup.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memstream.common.events.Fact;
 import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactEvent;
 import io.memstream.common.events.FactKey;
+import io.memstream.common.events.Ids;
 import io.memstream.common.topics.Topics;
 import io.memstream.testkit.DeadLetters;
 import io.memstream.testkit.TestInfra;
@@ -14,10 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.node.StringNode;
@@ -41,6 +47,12 @@ class DedupToPostgresIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    FactChangelogSink factSink;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
 
     private static FactCandidate candidate(FactKey key, String value, double confidence, Instant at) {
         String turn = TestInfra.uniqueId("turn");
@@ -128,5 +140,99 @@ class DedupToPostgresIT {
                             assertThat(l.originalTopic()).isEqualTo(Topics.FACT_CHANGELOG.name());
                             assertThat(l.reason()).contains("not a valid FactEvent");
                         }));
+    }
+
+    @Test
+    void aRestartedSinkResumesFromTheOffsetsStoredWithTheRowsAndAppliesNothingTwice() {
+        FactKey key = new FactKey("t1", TestInfra.uniqueId("u"), "default", "work.employer");
+        Instant t0 = Instant.parse("2026-11-01T10:00:00Z");
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "TechCorp", 0.8, t0));
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "Globex", 0.9, t0.plusSeconds(10)));
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(historyRows(key, "superseded")).isEqualTo(1));
+
+        // Kafka holds no committed offsets for the sink: only the ones in Postgres can prevent a replay.
+        MessageListenerContainer sink = listeners.getListenerContainer("fact-sink");
+        sink.stop();
+        sink.start();
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "Initech", 0.9, t0.plusSeconds(20)));
+
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(currentFact(key)).containsEntry("value", "Initech"));
+        assertThat(historyRows(key, "superseded")).isEqualTo(2);
+    }
+
+    @Test
+    void recordsBelowTheStoredOffsetAreSkippedAsAlreadyApplied() {
+        FactKey key = new FactKey("t1", TestInfra.uniqueId("u"), "default", "diet");
+        String topic = "redelivery-" + TestInfra.uniqueId("topic");
+        var batch = List.of(
+                changelogRecord(topic, 0, supersede(key, "vegetarian", "vegan")),
+                changelogRecord(topic, 1, supersede(key, "vegan", "pescatarian")));
+
+        factSink.consume(batch);
+        factSink.consume(batch);
+
+        assertThat(historyRows(key, "superseded")).isEqualTo(2);
+        assertThat(currentFact(key)).containsEntry("value", "pescatarian");
+    }
+
+    @Test
+    void aRecordPostgresRefusesIsDeadLetteredAndTheRestOfItsBatchIsApplied() {
+        FactKey good = new FactKey("t1", TestInfra.uniqueId("u"), "default", "diet");
+        FactKey tooLong = new FactKey("t1", TestInfra.uniqueId("u"), "default", "k".repeat(300));
+        String topic = "refused-" + TestInfra.uniqueId("topic");
+
+        factSink.consume(List.of(
+                changelogRecord(topic, 0, supersede(tooLong, "a", "b")),
+                changelogRecord(topic, 1, supersede(good, "vegetarian", "vegan"))));
+
+        assertThat(currentFact(good)).containsEntry("value", "vegan");
+        assertThat(currentFact(tooLong)).isEmpty();
+        assertThat(DeadLetters.all()).anySatisfy(l -> {
+            assertThat(l.originalTopic()).isEqualTo(topic);
+            assertThat(l.reason()).contains("fact_key");
+        });
+    }
+
+    private static FactEvent supersede(FactKey key, String from, String to) {
+        Instant at = Instant.parse("2026-11-01T10:00:00Z");
+        Fact old = new Fact(
+                Ids.derived(key.toString(), from),
+                key,
+                StringNode.valueOf(from),
+                "User is " + from + ".",
+                null,
+                null,
+                null,
+                0.8,
+                List.of("t-" + from),
+                at,
+                null,
+                at);
+        Fact current = new Fact(
+                Ids.derived(key.toString(), to),
+                key,
+                StringNode.valueOf(to),
+                "User is " + to + ".",
+                null,
+                null,
+                null,
+                0.8,
+                List.of("t-" + to),
+                at.plusSeconds(1),
+                null,
+                at.plusSeconds(1));
+        return new FactEvent(FactEvent.Change.SUPERSEDED, current, old.endedAt(at.plusSeconds(1)));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> changelogRecord(String topic, long offset, FactEvent event) {
+        var spec = Topics.FACT_CHANGELOG;
+        return new ConsumerRecord<>(
+                topic,
+                0,
+                offset,
+                spec.keySerde().serialize(topic, event.current().factKey()),
+                spec.valueSerde().serialize(topic, event));
     }
 }

@@ -4,6 +4,7 @@ import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,11 +29,21 @@ class TurnPublisher {
     }
 
     void publish(List<Turn> turns) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            CompletableFuture<?>[] acks = turns.stream()
-                    .map(t -> template.send(Topics.TURNS.name(), t.sessionKey(), t))
-                    .toArray(CompletableFuture[]::new);
-            CompletableFuture.allOf(acks).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<CompletableFuture<?>> acks = new ArrayList<>(turns.size());
+            for (Turn t : turns) {
+                // Each send may block while the broker is unreachable: stop at the first failure or
+                // once the time is up, so a whole batch is refused within the timeout, not per turn.
+                CompletableFuture<?> ack = template.send(Topics.TURNS.name(), t.sessionKey(), t);
+                if (ack.isCompletedExceptionally() || System.nanoTime() > deadline) {
+                    ack.get(0, TimeUnit.MILLISECONDS);
+                    throw new TimeoutException();
+                }
+                acks.add(ack);
+            }
+            long left = Math.max(0, deadline - System.nanoTime());
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(left, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TurnsNotPersistedException("interrupted while waiting for Kafka", e);

@@ -26,7 +26,9 @@ record TurnRequest(
         @Pattern(regexp = "user|assistant|system|tool", message = "must be one of user, assistant, system, tool")
         String role,
 
-        @NotBlank(message = "must not be empty") @Size(max = Limits.MAX_CONTENT_CHARS)
+        @NotBlank(message = "must not be empty")
+        @Size(max = Limits.MAX_CONTENT_CHARS)
+        @Pattern(regexp = Limits.NO_NUL, message = Limits.NO_NUL_MESSAGE)
         String content,
 
         Instant createdAt) {}

@@ -11,7 +11,9 @@ public record MemoryMessage(
         @Pattern(regexp = "user|assistant|system|tool", message = "must be one of user, assistant, system, tool")
         String role,
 
-        @NotBlank(message = "must not be empty") @Size(max = 100_000)
+        @NotBlank(message = "must not be empty")
+        @Size(max = 100_000)
+        @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
         String content,
 
         @Size(max = 128)

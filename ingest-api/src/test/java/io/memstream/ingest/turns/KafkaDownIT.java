@@ -42,4 +42,15 @@ class KafkaDownIT {
         assertProblem(response, 503, "Kafka did not acknowledge");
         assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
     }
+
+    @Test
+    void aBatchIsRefusedWholeWithinOneTimeoutNotOnePerTurn() {
+        String turns = String.join(
+                ",",
+                java.util.Collections.nCopies(50, "{\"session_id\": \"s2\", \"role\": \"user\", \"content\": \"hi\"}"));
+        Api.Response response =
+                new Api("http://127.0.0.1:" + port).post("/v1/turns/batch", "{\"turns\": [" + turns + "]}");
+
+        assertProblem(response, 503, "within PT2S");
+    }
 }

@@ -148,6 +148,11 @@ class TurnIngestionIT {
     }
 
     @Test
+    void aNulCharacterIsA400BecausePostgresCouldNeverStoreIt() {
+        assertProblem(api.post("/v1/turns", turnJson(TestInfra.uniqueId("t"), "before\\u0000after")), 400, "NUL");
+    }
+
+    @Test
     void anUnknownRoleIsA400NamingTheField() {
         Api.Response response = api.post("/v1/turns", """
                 {"session_id": "%s", "role": "narrator", "content": "once upon a time"}
