@@ -95,7 +95,8 @@ redis_ready() { redis-cli -h 127.0.0.1 -p "$MEMSTREAM_REDIS_PORT" ping 2>/dev/nu
 start_redis() {
   local dir=$MEMSTREAM_HOME/redis log=$LOG_DIR/redis.log
   mkdir -p "$dir"
-  if pid_alive redis && redis_ready; then
+  if pid_alive redis; then
+    wait_until Redis 20 "$log" redis_ready
     say "Redis already running on 127.0.0.1:$MEMSTREAM_REDIS_PORT"; return 0
   fi
   require_free_port "$MEMSTREAM_REDIS_PORT" Redis
@@ -133,7 +134,8 @@ kafka_alive_and_ready() {
 
 start_kafka() {
   local log=$LOG_DIR/kafka.log data=$KAFKA_DIR/data config=$KAFKA_DIR/server.properties
-  if pid_alive kafka && kafka_ready; then
+  if pid_alive kafka; then
+    wait_until "Kafka broker" 60 "$log" kafka_alive_and_ready
     say "Kafka already running on 127.0.0.1:$MEMSTREAM_KAFKA_PORT"; return 0
   fi
   use_java
@@ -161,10 +163,10 @@ stop_pid() {
   [ -f "$f" ] || return 0
   local pid; pid=$(cat "$f")
   if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
+    kill "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + 30))
     while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
     say "stopped $name (pid $pid)"
   fi
   rm -f "$f"

@@ -46,7 +46,8 @@ create_topics() {
 start_service() {
   local s=$1 port log
   port=$(service_port "$s"); log=$LOG_DIR/$s.log
-  if pid_alive "$s" && service_healthy "$s"; then
+  # Ours and alive (healthy or still starting): wait_service checks it; never start a second one.
+  if pid_alive "$s"; then
     say "$s already running on port $port"; return 0
   fi
   require_free_port "$port" "$s"
@@ -84,4 +85,23 @@ preflight_ports() {
   fi
   local s
   for s in "${SERVICES[@]}"; do pid_alive "$s" || require_free_port "$(service_port "$s")" "$s"; done
+}
+
+# With auth on (the default), a development key for the dev tenant, kept in $MEMSTREAM_HOME/dev-api-key
+# and made again if the database no longer knows it.
+dev_api_key() {
+  local file=$MEMSTREAM_HOME/dev-api-key key=""
+  [ -f "$file" ] && key=$(cat "$file")
+  if [ -n "$key" ] && curl -fsS --max-time 5 -H "Authorization: Bearer $key" \
+    "http://127.0.0.1:$MEMSTREAM_PORT/v1/working-memory/?limit=1" >/dev/null 2>&1; then
+    echo "$key"; return 0
+  fi
+  use_java
+  key=$(MEMSTREAM_DB_URL="jdbc:postgresql://127.0.0.1:$MEMSTREAM_PG_PORT/$MEMSTREAM_DB_NAME" \
+    java -cp "$(service_jar ingest-api)" -Dloader.main=io.memstream.ingest.tenancy.ApiKeyTool \
+    org.springframework.boot.loader.launch.PropertiesLauncher create --tenant "${MEMSTREAM_DEV_TENANT:-default}" \
+    --label dev 2>>"$LOG_DIR/api-key.log" | tail -n 1) || die "could not create a development API key (log: $LOG_DIR/api-key.log)"
+  case "$key" in msk_*) ;; *) die "could not create a development API key (log: $LOG_DIR/api-key.log)" ;; esac
+  (umask 077 && echo "$key" >"$file")
+  echo "$key"
 }

@@ -18,9 +18,20 @@ public final class Api {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
+    private final String apiKey;
 
     public Api(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    private Api(String baseUrl, String apiKey) {
         this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
+    }
+
+    /** The same client, sending {@code Authorization: Bearer <key>} with every request. */
+    public Api withKey(String key) {
+        return new Api(baseUrl, key);
     }
 
     public Response post(String path, String json) {
@@ -45,7 +56,12 @@ public final class Api {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
     }
 
-    private Response send(HttpRequest request) {
+    private Response send(HttpRequest unsigned) {
+        HttpRequest request = apiKey == null
+                ? unsigned
+                : HttpRequest.newBuilder(unsigned, (name, value) -> true)
+                        .header("Authorization", "Bearer " + apiKey)
+                        .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             String body = response.body();

@@ -23,7 +23,8 @@ class FactController {
     UserFacts facts(
             @PathVariable("user_id") @Size(max = 256) String userId,
             @RequestParam(name = "namespace", required = false) @Size(max = 256) String namespace) {
+        var caller = tenants.current();
         return new UserFacts(
-                userId, namespace, queries.currentFacts(tenants.current().id(), userId, namespace));
+                userId, namespace, queries.currentFacts(caller.tenant(), caller.userId(userId), namespace));
     }
 }

@@ -1,22 +1,21 @@
 package io.memstream.ingest.tenancy;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
-/**
- * Until API keys exist, every request acts for the configured development tenant. Keeping the lookup
- * behind this one class means the routes do not change when credentials arrive.
- */
+/** The caller of the current request, as {@link ApiKeyFilter} established it from the credential. */
 @Component
 public class TenantResolver {
 
-    private final Tenant devTenant;
+    static final String ATTRIBUTE = Caller.class.getName();
 
-    TenantResolver(@Value("${memstream.auth.dev-tenant:default}") String devTenant) {
-        this.devTenant = new Tenant(devTenant);
-    }
-
-    public Tenant current() {
-        return devTenant;
+    public Caller current() {
+        RequestAttributes request = RequestContextHolder.currentRequestAttributes();
+        Caller caller = (Caller) request.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+        if (caller == null) {
+            throw new IllegalStateException("no caller: the request did not pass the API key filter");
+        }
+        return caller;
     }
 }

@@ -2,7 +2,7 @@ package io.memstream.ingest.turns;
 
 import io.memstream.common.events.Ids;
 import io.memstream.common.events.Turn;
-import io.memstream.ingest.tenancy.Tenant;
+import io.memstream.ingest.tenancy.Caller;
 import io.memstream.ingest.web.ClockSkew;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,23 +24,32 @@ class TurnIngestion {
     }
 
     /** @param fieldPrefix how the request names each turn in errors, e.g. {@code turns[3].} */
-    TurnsAccepted accept(Tenant tenant, List<TurnRequest> requests, String fieldPrefix) {
+    TurnsAccepted accept(Caller caller, List<TurnRequest> requests, String fieldPrefix) {
         Instant now = clock.instant();
         List<Turn> turns = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            turns.add(toTurn(tenant, requests.get(i), now, fieldPrefix.formatted(i)));
+            turns.add(toTurn(caller, requests.get(i), now, fieldPrefix.formatted(i)));
         }
         List<String> ids = turns.stream().map(Turn::turnId).toList();
-        Set<String> duplicates = log.append(tenant.id(), turns);
+        Set<String> duplicates = log.append(caller.tenant(), turns);
         return new TurnsAccepted(
                 "accepted", ids, ids.stream().filter(duplicates::contains).toList());
     }
 
-    private static Turn toTurn(Tenant tenant, TurnRequest r, Instant now, String field) {
+    private static Turn toTurn(Caller caller, TurnRequest r, Instant now, String field) {
         Instant createdAt = r.createdAt() == null ? now : r.createdAt();
         ClockSkew.requireNotFuture(createdAt, now, field + "created_at");
         String namespace = r.namespace() == null || r.namespace().isBlank() ? Limits.DEFAULT_NAMESPACE : r.namespace();
         String id = r.id() == null || r.id().isBlank() ? Ids.newUlid() : r.id();
-        return new Turn(id, tenant.id(), namespace, r.userId(), r.sessionId(), r.role(), r.content(), createdAt, now);
+        return new Turn(
+                id,
+                caller.tenant(),
+                namespace,
+                caller.userId(r.userId()),
+                r.sessionId(),
+                r.role(),
+                r.content(),
+                createdAt,
+                now);
     }
 }

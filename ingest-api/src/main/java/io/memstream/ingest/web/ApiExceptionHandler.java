@@ -1,6 +1,7 @@
 package io.memstream.ingest.web;
 
 import io.lettuce.core.RedisException;
+import io.memstream.ingest.tenancy.UserNotAllowedException;
 import io.memstream.ingest.turns.TurnsNotPersistedException;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "5")
                 .body(problem);
+    }
+
+    @ExceptionHandler(UserNotAllowedException.class)
+    ResponseEntity<ProblemDetail> userNotAllowed(UserNotAllowedException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, ex.getMessage());
+        problem.setTitle("Forbidden");
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
     }
 
     @ExceptionHandler(RedisException.class)

@@ -2,7 +2,7 @@ package io.memstream.ingest.workingmemory;
 
 import io.memstream.common.events.Ids;
 import io.memstream.common.events.Turn;
-import io.memstream.ingest.tenancy.Tenant;
+import io.memstream.ingest.tenancy.Caller;
 import io.memstream.ingest.turns.TurnLog;
 import io.memstream.ingest.web.ClockSkew;
 import java.time.Clock;
@@ -36,11 +36,12 @@ class WorkingMemoryService {
         this.clock = clock;
     }
 
-    static SessionRef ref(Tenant tenant, String sessionId, String namespace, String userId) {
+    /** The session a caller names; a user-bound key can only name its own user's sessions. */
+    static SessionRef ref(Caller caller, String sessionId, String namespace, String userId) {
         return new SessionRef(
-                tenant.id(),
+                caller.tenant(),
                 namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace,
-                userId,
+                caller.userId(userId),
                 sessionId);
     }
 
@@ -71,8 +72,8 @@ class WorkingMemoryService {
         return store.delete(ref);
     }
 
-    SessionPage list(Tenant tenant, String namespace, String userId, int offset, int limit) {
-        return store.list(tenant.id(), namespace, userId, offset, limit);
+    SessionPage list(Caller caller, String namespace, String userId, int offset, int limit) {
+        return store.list(caller.tenant(), namespace, caller.userId(userId), offset, limit);
     }
 
     /** Ids default to new ULIDs; a repeated id within one request counts once. */

@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
             "spring.config.name=ingest-api",
+            "memstream.auth.enabled=false",
             "memstream.ingest.publish-timeout=2s",
             "spring.kafka.admin.operation-timeout=1s",
             "spring.kafka.admin.close-timeout=1s"

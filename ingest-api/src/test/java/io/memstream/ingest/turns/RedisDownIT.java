@@ -18,7 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /** Redis only speeds up duplicate detection: without it, turns are still accepted and published. */
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=ingest-api", "memstream.redis.timeout=500ms"})
+        properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=false", "memstream.redis.timeout=500ms"})
 class RedisDownIT {
 
     @DynamicPropertySource

@@ -19,7 +19,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Turn ingestion against a real broker and Redis: what is accepted is on the topic, once. */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=ingest-api")
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=false"})
 class TurnIngestionIT {
 
     @DynamicPropertySource

@@ -34,6 +34,7 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {
             "spring.config.name=ingest-api",
+            "memstream.auth.enabled=false",
             "memstream.working-memory.max-messages=50",
             "memstream.working-memory.sliding-ttl=true"
         })

@@ -1,0 +1,110 @@
+package io.memstream.ingest.tenancy;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Binds every /v1 request (but the health check) to the tenant of its {@code Authorization: Bearer}
+ * key. The tenant never comes from the request itself.
+ */
+@Component
+class ApiKeyFilter extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+    private record Cached(Optional<Caller> caller, Instant until) {}
+
+    private final ApiKeys keys;
+    private final AuthSettings settings;
+    private final JsonMapper json;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    ApiKeyFilter(ApiKeys keys, AuthSettings settings, JsonMapper json) {
+        this.keys = keys;
+        this.settings = settings;
+        this.json = json;
+        if (!settings.enabled()) {
+            log.warn(
+                    "\n*****************************************************************\n"
+                            + "* AUTH IS DISABLED (memstream.auth.enabled=false): every request *\n"
+                            + "* acts for tenant '{}'. Never run like this outside development. *\n"
+                            + "*****************************************************************",
+                    settings.devTenant());
+        }
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !path.startsWith("/v1/") || path.equals("/v1/health");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!settings.enabled()) {
+            request.setAttribute(TenantResolver.ATTRIBUTE, new Caller(settings.devTenant(), null));
+            chain.doFilter(request, response);
+            return;
+        }
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            reject(response, HttpStatus.UNAUTHORIZED, "an API key is required: send 'Authorization: Bearer <key>'");
+            return;
+        }
+        Optional<Caller> caller;
+        try {
+            caller = resolve(header.substring(7).strip());
+        } catch (DataAccessException e) {
+            reject(response, HttpStatus.SERVICE_UNAVAILABLE, "API keys cannot be checked right now: " + e.getMessage());
+            return;
+        }
+        if (caller.isEmpty()) {
+            reject(response, HttpStatus.UNAUTHORIZED, "the API key is not valid (unknown or revoked)");
+            return;
+        }
+        request.setAttribute(TenantResolver.ATTRIBUTE, caller.get());
+        chain.doFilter(request, response);
+    }
+
+    private Optional<Caller> resolve(String key) {
+        Instant now = Instant.now();
+        Cached hit = cache.get(key);
+        if (hit != null && hit.until().isAfter(now)) {
+            return hit.caller();
+        }
+        Optional<Caller> found = key.startsWith(ApiKeys.PREFIX) ? keys.find(key) : Optional.empty();
+        if (cache.size() > 10_000) {
+            cache.clear();
+        }
+        cache.put(key, new Cached(found, now.plus(settings.cacheTtl())));
+        return found;
+    }
+
+    private void reject(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(status == HttpStatus.UNAUTHORIZED ? "Unauthorized" : status.getReasonPhrase());
+        response.setStatus(status.value());
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        response.setContentType("application/problem+json");
+        json.writeValue(response.getOutputStream(), problem);
+    }
+}

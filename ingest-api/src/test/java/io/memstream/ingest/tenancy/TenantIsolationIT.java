@@ -1,0 +1,180 @@
+package io.memstream.ingest.tenancy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memstream.common.events.Turn;
+import io.memstream.common.topics.Topics;
+import io.memstream.testkit.Api;
+import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicProbe;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** API keys bind the tenant; no route lets one tenant see or touch another's data. */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=true"})
+class TenantIsolationIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ApiKeys keys;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    Api anonymous;
+    Api tenantA;
+    Api tenantB;
+    String a;
+    String b;
+    String user;
+    String session;
+
+    @BeforeEach
+    void setUp() {
+        anonymous = new Api("http://127.0.0.1:" + port);
+        a = TestInfra.uniqueId("tenant-a");
+        b = TestInfra.uniqueId("tenant-b");
+        tenantA = anonymous.withKey(keys.create(a, null, "test"));
+        tenantB = anonymous.withKey(keys.create(b, null, "test"));
+        user = TestInfra.uniqueId("u");
+        session = TestInfra.uniqueId("s");
+    }
+
+    private String wmBody(String messageId) {
+        return """
+                {"messages": [{"id": "%s", "role": "user", "content": "I live in Oslo"}], "user_id": "%s"}""".formatted(messageId, user);
+    }
+
+    @Test
+    void everyRouteButHealthNeedsAValidKey() {
+        for (Api.Response response : List.of(
+                anonymous.post("/v1/turns", "{}"),
+                anonymous.get("/v1/working-memory/" + session),
+                anonymous.get("/v1/working-memory/"),
+                anonymous.get("/v1/users/" + user + "/facts"),
+                anonymous.withKey("msk_not-a-real-key").get("/v1/working-memory/"),
+                anonymous.withKey("garbage").get("/v1/users/" + user + "/facts"))) {
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        }
+        assertThat(anonymous.get("/v1/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void workingMemoryOfOneTenantIsInvisibleToAnother() {
+        assertThat(tenantB.put("/v1/working-memory/" + session, wmBody(session + "-m1"))
+                        .status())
+                .isEqualTo(200);
+
+        assertThat(tenantA.get("/v1/working-memory/" + session + "?user_id=" + user)
+                        .status())
+                .isEqualTo(404);
+        assertThat(tenantA.get("/v1/working-memory/?user_id=" + user)
+                        .body()
+                        .get("total")
+                        .asLong())
+                .isZero();
+        assertThat(tenantA.get("/v1/working-memory/").body().get("sessions").toString())
+                .doesNotContain(session);
+        assertThat(tenantA.delete("/v1/working-memory/" + session + "?user_id=" + user)
+                        .status())
+                .isEqualTo(200);
+
+        assertThat(tenantB.get("/v1/working-memory/" + session + "?user_id=" + user)
+                        .status())
+                .isEqualTo(200);
+        assertThat(tenantB.get("/v1/working-memory/?user_id=" + user)
+                        .body()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void turnsCarryTheTenantOfTheKeyWhateverTheBodySays() {
+        String id = TestInfra.uniqueId("t");
+        String body = """
+                {"id": "%s", "session_id": "%s", "user_id": "%s", "role": "user", "content": "hi",
+                 "tenant_id": "someone-else"}""".formatted(id, session, user);
+        assertThat(tenantB.post("/v1/turns", body).status()).isEqualTo(202);
+        // The same id from another tenant is another turn, not a duplicate of B's.
+        Api.Response fromA = tenantA.post("/v1/turns", body);
+        assertThat(fromA.body().get("duplicate_ids")).isEmpty();
+
+        assertThat(TopicProbe.values(Topics.TURNS))
+                .filteredOn(t -> t.turnId().equals(id))
+                .extracting(Turn::tenantId)
+                .containsExactlyInAnyOrder(b, a);
+    }
+
+    @Test
+    void factsOfOneTenantAreInvisibleToAnother() {
+        jdbc.update("""
+                INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
+                                   valid_from, last_seen_at)
+                VALUES (?, ?, ?, 'default', 'diet', '"vegan"', 'User is vegan.', 0.9, now(), now())""", TestInfra.uniqueId("f"), b, user);
+
+        assertThat(tenantB.get("/v1/users/" + user + "/facts").body().get("facts"))
+                .hasSize(1);
+        assertThat(tenantA.get("/v1/users/" + user + "/facts").body().get("facts"))
+                .isEmpty();
+    }
+
+    @Test
+    void aUserBoundKeyActsOnlyForItsUser() {
+        String alice = TestInfra.uniqueId("alice");
+        Api aliceKey = anonymous.withKey(keys.create(a, alice, "end-user token"));
+        String bob = TestInfra.uniqueId("bob");
+
+        for (Api.Response response : List.of(
+                aliceKey.get("/v1/users/" + bob + "/facts"),
+                aliceKey.get("/v1/working-memory/" + session + "?user_id=" + bob),
+                aliceKey.get("/v1/working-memory/?user_id=" + bob),
+                aliceKey.delete("/v1/working-memory/" + session + "?user_id=" + bob),
+                aliceKey.put("/v1/working-memory/" + session, """
+                        {"messages": [], "user_id": "%s"}""".formatted(bob)),
+                aliceKey.post("/v1/turns", """
+                        {"session_id": "%s", "user_id": "%s", "role": "user", "content": "hi"}""".formatted(session, bob)))) {
+            assertThat(response.status()).isEqualTo(403);
+            assertThat(response.body().get("detail").asString()).contains(bob);
+        }
+
+        // Naming no user means its own user.
+        String id = TestInfra.uniqueId("t");
+        assertThat(aliceKey.post("/v1/turns", """
+                                {"id": "%s", "session_id": "%s", "role": "user", "content": "hi"}""".formatted(id, session)).status())
+                .isEqualTo(202);
+        assertThat(TopicProbe.values(Topics.TURNS))
+                .filteredOn(t -> t.turnId().equals(id))
+                .extracting(Turn::userId)
+                .containsExactly(alice);
+        assertThat(aliceKey.put("/v1/working-memory/" + session, "{\"messages\": []}")
+                        .body()
+                        .get("user_id")
+                        .asString())
+                .isEqualTo(alice);
+        assertThat(tenantA.get("/v1/working-memory/?user_id=" + alice)
+                        .body()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(1);
+    }
+}
