@@ -66,6 +66,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyLimitFilter.BodyTooLargeException tooLarge) {
+                ProblemDetail problem =
+                        ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+                problem.setTitle("Request body too large");
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+            }
+        }
         String detail = "the request body is not valid JSON for this route";
         if (ex.getCause() instanceof StreamReadException unreadable) {
             detail = "malformed JSON: " + unreadable.getOriginalMessage();

@@ -7,8 +7,15 @@ import io.memstream.common.topics.Topics;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicProbe;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +28,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /** Turn ingestion against a real broker and Redis: what is accepted is on the topic, once. */
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=false"})
+        properties = {
+            "spring.config.name=ingest-api",
+            "memstream.auth.enabled=false",
+            "memstream.ingest.max-body-size=256KB"
+        })
 class TurnIngestionIT {
 
     @DynamicPropertySource
@@ -198,13 +209,30 @@ class TurnIngestionIT {
     @Test
     void anEmptyOrOversizedBatchIsRejected() {
         assertProblem(api.post("/v1/turns/batch", "{\"turns\": []}"), 400, "turns");
-        String many = String.join(",", java.util.Collections.nCopies(501, turnJson("", "x")));
+        String many = String.join(",", Collections.nCopies(501, turnJson("", "x")));
         assertProblem(api.post("/v1/turns/batch", "{\"turns\": [" + many + "]}"), 400, "turns");
     }
 
     @Test
     void factsOfAUserIdThatIsTooLongAreA400() {
         assertProblem(api.get("/v1/users/" + "u".repeat(300) + "/facts"), 400, "user_id");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsA413WhetherItsLengthIsDeclaredOrNot() throws Exception {
+        String huge = turnJson(TestInfra.uniqueId("t"), "x".repeat(300_000));
+        assertProblem(api.post("/v1/turns", huge), 413, "larger than 262144 bytes");
+
+        // Chunked: no Content-Length, so the limit is enforced while reading.
+        var chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/turns"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8))))
+                .build();
+        var response = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("larger than 262144 bytes");
+        assertThat(sessionTurns()).isEmpty();
     }
 
     @Test
