@@ -4,6 +4,8 @@ import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactEvent;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
+import io.memstream.common.events.SessionSummary;
+import io.memstream.common.events.SummaryRequest;
 import io.memstream.common.events.Turn;
 import io.memstream.common.json.JsonSerde;
 import java.time.Duration;
@@ -40,10 +42,27 @@ public final class Topics {
             6,
             Map.of("retention.ms", retention(Duration.ofDays(7)), "cleanup.policy", "delete"));
 
+    /** Sessions whose working memory outgrew its window, with the messages to fold. */
+    public static final TopicSpec<SessionKey, SummaryRequest> SUMMARY_REQUESTS = new TopicSpec<>(
+            "memstream.summary-requests",
+            new JsonSerde<>(SessionKey.class),
+            new JsonSerde<>(SummaryRequest.class),
+            6,
+            Map.of("retention.ms", retention(Duration.ofDays(7)), "cleanup.policy", "delete"));
+
+    /** New running summaries: applied to working memory by ingest-api and stored in Postgres. */
+    public static final TopicSpec<SessionKey, SessionSummary> SESSION_SUMMARIES = new TopicSpec<>(
+            "memstream.session-summaries",
+            new JsonSerde<>(SessionKey.class),
+            new JsonSerde<>(SessionSummary.class),
+            6,
+            Map.of("retention.ms", retention(Duration.ofDays(7)), "cleanup.policy", "delete"));
+
     /** Records no stage could process, with the reason in the headers; never deleted by time. */
     public static final String DEAD_LETTERS = "memstream.dead-letters";
 
-    public static final List<TopicSpec<?, ?>> ALL = List.of(TURNS, FACT_CANDIDATES, FACT_CHANGELOG);
+    public static final List<TopicSpec<?, ?>> ALL =
+            List.of(TURNS, FACT_CANDIDATES, FACT_CHANGELOG, SUMMARY_REQUESTS, SESSION_SUMMARIES);
 
     private Topics() {}
 

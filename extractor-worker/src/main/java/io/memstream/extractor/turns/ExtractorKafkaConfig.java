@@ -2,9 +2,13 @@ package io.memstream.extractor.turns;
 
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
+import io.memstream.common.events.SessionKey;
+import io.memstream.common.events.SessionSummary;
 import io.memstream.common.topics.TopicInstaller;
 import io.memstream.common.topics.Topics;
 import io.memstream.extractor.rules.RuleBasedExtractor;
+import io.memstream.extractor.summaries.ExtractiveSummarizer;
+import io.memstream.extractor.summaries.Summarizer;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,6 +41,20 @@ class ExtractorKafkaConfig {
     @Bean
     Extractor extractor() {
         return new RuleBasedExtractor();
+    }
+
+    @Bean
+    Summarizer summarizer(@Value("${memstream.extractor.summary-max-chars:2000}") int maxChars) {
+        return new ExtractiveSummarizer(maxChars);
+    }
+
+    @Bean
+    KafkaTemplate<SessionKey, SessionSummary> summaryTemplate(KafkaProperties properties) {
+        var spec = Topics.SESSION_SUMMARIES;
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                reliableProducer(properties),
+                spec.keySerde().serializer(),
+                spec.valueSerde().serializer()));
     }
 
     @Bean

@@ -25,14 +25,21 @@ class WorkingMemoryService {
     private final TurnLog turns;
     private final TokenCounter tokens;
     private final WorkingMemorySettings settings;
+    private final Summarization summarization;
     private final Clock clock;
 
     WorkingMemoryService(
-            WorkingMemoryStore store, TurnLog turns, TokenCounter tokens, WorkingMemorySettings settings, Clock clock) {
+            WorkingMemoryStore store,
+            TurnLog turns,
+            TokenCounter tokens,
+            WorkingMemorySettings settings,
+            Summarization summarization,
+            Clock clock) {
         this.store = store;
         this.turns = turns;
         this.tokens = tokens;
         this.settings = settings;
+        this.summarization = summarization;
         this.clock = clock;
     }
 
@@ -65,6 +72,9 @@ class WorkingMemoryService {
         SessionMeta meta = existing.map(StoredSession::meta).orElseGet(() -> SessionMeta.fresh(now));
         store.merge(ref, meta.updatedBy(update, now), update.context(), messages, settings.maxMessages());
         StoredSession stored = store.load(ref).orElseThrow();
+        if (window != null) {
+            summarization.requestIfNeeded(ref, stored, window);
+        }
         return view(ref, stored, window, null);
     }
 

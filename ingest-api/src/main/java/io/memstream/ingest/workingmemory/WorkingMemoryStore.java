@@ -2,8 +2,10 @@ package io.memstream.ingest.workingmemory;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.memstream.ingest.redis.RedisConnection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,6 +52,20 @@ class WorkingMemoryStore {
             redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
             local ttl = tonumber(ARGV[2])
             if ttl > 0 then for k = 1, 4 do redis.call('EXPIRE', KEYS[k], ttl) end end
+            return 1
+            """;
+
+    // The summary replaces the messages it folded; the summary key lives exactly as long as the session.
+    private static final String APPLY_SUMMARY = """
+            redis.call('DEL', KEYS[5])
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            local ttl = redis.call('PTTL', KEYS[1])
+            redis.call('SET', KEYS[2], ARGV[1])
+            if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+            for i = 2, #ARGV do
+              redis.call('ZREM', KEYS[4], ARGV[i])
+              redis.call('HDEL', KEYS[3], ARGV[i])
+            end
             return 1
             """;
 
@@ -121,9 +137,32 @@ class WorkingMemoryStore {
         }
     }
 
+    /** One summary in flight per session: true if this caller may request it. */
+    boolean tryLockSummarizing(SessionRef ref, Duration lease) {
+        return "OK"
+                .equals(redis.sync()
+                        .set(ref.key("summarizing"), "1", SetArgs.Builder.nx().ex(lease)));
+    }
+
+    void unlockSummarizing(SessionRef ref) {
+        redis.sync().del(ref.key("summarizing"));
+    }
+
+    /** Returns false when the session is gone (deleted or expired) and there was nothing to apply to. */
+    boolean applySummary(SessionRef ref, String summary, List<String> foldedMessageIds) {
+        List<String> args = new ArrayList<>(1 + foldedMessageIds.size());
+        args.add(summary);
+        args.addAll(foldedMessageIds);
+        String[] keys = {ref.key("meta"), ref.key("context"), ref.key("msgs"), ref.key("order"), ref.key("summarizing")
+        };
+        Long applied = redis.sync().eval(APPLY_SUMMARY, ScriptOutputType.INTEGER, keys, args.toArray(String[]::new));
+        return applied == 1;
+    }
+
     boolean delete(SessionRef ref) {
         RedisCommands<String, String> r = redis.sync();
         long removed = r.del(keys(ref));
+        r.del(ref.key("summarizing"));
         for (String index : indexes(ref)) {
             r.zrem(index, ref.indexMember());
         }

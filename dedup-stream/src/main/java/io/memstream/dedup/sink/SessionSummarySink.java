@@ -1,0 +1,65 @@
+package io.memstream.dedup.sink;
+
+import io.memstream.common.events.SessionSummary;
+import io.memstream.common.topics.Topics;
+import java.sql.Timestamp;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Keeps each session's latest running summary in session_summaries. */
+@Component
+class SessionSummarySink extends PostgresSink<SessionSummary> {
+
+    static final String NAME = "summaries";
+
+    private static final String UPSERT = """
+            INSERT INTO session_summaries (tenant_id, namespace, session_id, user_id, summary, summarized_turns,
+                                           last_turn_id, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tenant_id, namespace, session_id) DO UPDATE SET
+                user_id = excluded.user_id, summary = excluded.summary,
+                summarized_turns = session_summaries.summarized_turns + excluded.summarized_turns,
+                last_turn_id = excluded.last_turn_id, updated_at = excluded.updated_at
+            """;
+
+    private final JdbcTemplate jdbc;
+
+    SessionSummarySink(
+            JdbcTemplate jdbc,
+            SinkOffsets offsets,
+            TransactionTemplate transactions,
+            DeadLetterPublishingRecoverer deadLetters) {
+        super(NAME, Topics.SESSION_SUMMARIES.valueSerde(), offsets, transactions, deadLetters);
+        this.jdbc = jdbc;
+    }
+
+    @KafkaListener(
+            id = "summary-sink",
+            groupId = "memstream-summary-sink",
+            topics = "memstream.session-summaries",
+            containerFactory = "sinkContainerFactory")
+    void onBatch(List<ConsumerRecord<byte[], byte[]>> records) {
+        consume(records);
+    }
+
+    @Override
+    void write(List<SessionSummary> summaries) {
+        jdbc.batchUpdate(UPSERT, summaries, summaries.size(), (ps, s) -> {
+            ps.setString(1, s.tenantId());
+            ps.setString(2, s.namespace());
+            ps.setString(3, s.sessionId());
+            ps.setString(4, s.userId());
+            ps.setString(5, s.summary());
+            ps.setInt(6, s.foldedMessageIds().size());
+            ps.setString(
+                    7,
+                    s.foldedMessageIds().isEmpty() ? null : s.foldedMessageIds().getLast());
+            ps.setTimestamp(8, Timestamp.from(s.createdAt()));
+        });
+    }
+}
