@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.ClosedPort;
 import io.memstream.testkit.TestInfra;
+import java.util.Collections;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -47,11 +48,22 @@ class KafkaDownIT {
     @Test
     void aBatchIsRefusedWholeWithinOneTimeoutNotOnePerTurn() {
         String turns = String.join(
-                ",",
-                java.util.Collections.nCopies(50, "{\"session_id\": \"s2\", \"role\": \"user\", \"content\": \"hi\"}"));
+                ",", Collections.nCopies(50, "{\"session_id\": \"s2\", \"role\": \"user\", \"content\": \"hi\"}"));
         Api.Response response =
                 new Api("http://127.0.0.1:" + port).post("/v1/turns/batch", "{\"turns\": [" + turns + "]}");
 
         assertProblem(response, 503, "within PT2S");
+    }
+
+    @Test
+    void aWorkingMemoryWriteWithNewMessagesIsRefusedAndStoresNothing() {
+        Api api = new Api("http://127.0.0.1:" + port);
+        String session = TestInfra.uniqueId("s");
+
+        Api.Response put =
+                api.put("/v1/working-memory/" + session, "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+
+        assertProblem(put, 503, "Kafka did not acknowledge");
+        assertThat(api.get("/v1/working-memory/" + session).status()).isEqualTo(404);
     }
 }

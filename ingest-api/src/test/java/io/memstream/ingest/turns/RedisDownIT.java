@@ -8,6 +8,7 @@ import io.memstream.testkit.Api;
 import io.memstream.testkit.ClosedPort;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicProbe;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -45,5 +46,19 @@ class RedisDownIT {
                 .filteredOn(t -> t.sessionId().equals(session))
                 .extracting(Turn::content)
                 .containsExactly("I live in Rome");
+    }
+
+    @Test
+    void workingMemoryRoutesAnswer503() {
+        Api api = new Api("http://127.0.0.1:" + port);
+        for (Api.Response response : List.of(
+                api.get("/v1/working-memory/s1"),
+                api.get("/v1/working-memory/"),
+                api.put("/v1/working-memory/s1", "{\"messages\": []}"),
+                api.delete("/v1/working-memory/s1"))) {
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.body().get("detail").asString()).contains("working memory is unavailable");
+        }
     }
 }
