@@ -26,7 +26,21 @@ final class Pipeline implements AutoCloseable {
         this.apiPort = Integer.parseInt(services.getFirst().getEnvironment().getRequiredProperty("local.server.port"));
     }
 
-    static Pipeline start() {
+    private static Pipeline shared;
+
+    /**
+     * One pipeline for every cross-service test in this JVM (tests isolate themselves by user and
+     * session ids); it stops when the JVM does.
+     */
+    static synchronized Pipeline shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "pipeline-shutdown"));
+        }
+        return shared;
+    }
+
+    private static Pipeline start() {
         String run = TestInfra.uniqueId("run");
         Map<String, Object> common = new HashMap<>(TestInfra.properties());
         common.put("server.port", "0");

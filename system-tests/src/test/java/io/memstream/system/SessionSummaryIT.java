@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -24,20 +23,11 @@ import tools.jackson.databind.JsonNode;
  */
 class SessionSummaryIT {
 
-    private static Pipeline pipeline;
     private static Api api;
 
     @BeforeAll
     static void start() {
-        pipeline = Pipeline.start();
-        api = new Api(pipeline.apiBaseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        api = new Api(Pipeline.shared().apiBaseUrl());
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -29,20 +28,11 @@ import tools.jackson.databind.JsonNode;
 class WalkingSkeletonIT {
 
     private static final Duration PIPELINE = Duration.ofSeconds(60);
-    private static Pipeline pipeline;
     private static Api api;
 
     @BeforeAll
     static void start() {
-        pipeline = Pipeline.start();
-        api = new Api(pipeline.apiBaseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
+        api = new Api(Pipeline.shared().apiBaseUrl());
     }
 
     private static String turn(String id, String user, String content) {

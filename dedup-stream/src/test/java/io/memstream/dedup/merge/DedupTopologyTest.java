@@ -32,8 +32,12 @@ class DedupTopologyTest {
 
     @BeforeEach
     void setUp() {
+        startDriver(DedupSettings.DEFAULTS);
+    }
+
+    private void startDriver(DedupSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        DedupTopology.build(builder, DedupSettings.DEFAULTS);
+        DedupTopology.build(builder, settings);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -117,18 +121,7 @@ class DedupTopologyTest {
     @Test
     void aFactCitesOnlyItsMostRecentEvidenceSoItsRecordStaysBounded() {
         driver.close();
-        StreamsBuilder builder = new StreamsBuilder();
-        DedupTopology.build(builder, new DedupSettings(0.99, 0.5, 3));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-test-bounded");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(builder.build(), props);
-        var in = Topics.FACT_CANDIDATES;
-        var out = Topics.FACT_CHANGELOG;
-        candidates = driver.createInputTopic(
-                in.name(), in.keySerde().serializer(), in.valueSerde().serializer());
-        changes = driver.createOutputTopic(
-                out.name(), out.keySerde().deserializer(), out.valueSerde().deserializer());
+        startDriver(new DedupSettings(0.99, 0.5, 3));
 
         for (int i = 0; i < 6; i++) {
             send(candidate("TechCorp", 0.5, "turn-" + i, T0.plusSeconds(i)));
