@@ -92,8 +92,9 @@ preflight_ports() {
 dev_api_key() {
   local file=$MEMSTREAM_HOME/dev-api-key key=""
   [ -f "$file" ] && key=$(cat "$file")
+  # Checked on a route that needs only Postgres, where keys live.
   if [ -n "$key" ] && curl -fsS --max-time 5 -H "Authorization: Bearer $key" \
-    "http://127.0.0.1:$MEMSTREAM_PORT/v1/working-memory/?limit=1" >/dev/null 2>&1; then
+    "http://127.0.0.1:$MEMSTREAM_PORT/v1/users/dev-key-check/facts" >/dev/null 2>&1; then
     echo "$key"; return 0
   fi
   use_java

@@ -8,6 +8,7 @@ import java.util.Objects;
  * The new running summary of a session, replacing the folded messages in working memory and kept in
  * Postgres with the session's history.
  *
+ * @param generation the incarnation of the session the summary was made for
  * @param foldedMessageIds the messages this summary now stands for, to be removed from working memory
  * @param summarizer which summarizer and version wrote it
  */
@@ -16,6 +17,7 @@ public record SessionSummary(
         String namespace,
         String userId,
         String sessionId,
+        String generation,
         String summary,
         List<String> foldedMessageIds,
         String summarizer,
@@ -25,6 +27,7 @@ public record SessionSummary(
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(generation, "generation");
         Objects.requireNonNull(summary, "summary");
         foldedMessageIds = List.copyOf(foldedMessageIds);
     }

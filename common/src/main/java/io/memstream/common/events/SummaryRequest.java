@@ -8,6 +8,7 @@ import java.util.Objects;
  * Working memory outgrew its window: fold these oldest messages into the session's running summary.
  * Progressive, so the summarizer sees the previous summary and only the messages leaving the window.
  *
+ * @param generation the incarnation of the session in working memory; the summary is applied to it only
  * @param previousSummary null for a session's first summary
  */
 public record SummaryRequest(
@@ -15,6 +16,7 @@ public record SummaryRequest(
         String namespace,
         String userId,
         String sessionId,
+        String generation,
         String previousSummary,
         List<Message> messages,
         Instant requestedAt) {
@@ -26,6 +28,7 @@ public record SummaryRequest(
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(generation, "generation");
         messages = List.copyOf(messages);
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("a summary request folds at least one message");

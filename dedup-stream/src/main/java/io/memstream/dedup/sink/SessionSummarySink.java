@@ -21,8 +21,8 @@ class SessionSummarySink extends PostgresSink<SessionSummary> {
             INSERT INTO session_summaries (tenant_id, namespace, session_id, user_id, summary, summarized_turns,
                                            last_turn_id, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (tenant_id, namespace, session_id) DO UPDATE SET
-                user_id = excluded.user_id, summary = excluded.summary,
+            ON CONFLICT (tenant_id, namespace, user_id, session_id) DO UPDATE SET
+                summary = excluded.summary,
                 summarized_turns = session_summaries.summarized_turns + excluded.summarized_turns,
                 last_turn_id = excluded.last_turn_id, updated_at = excluded.updated_at
             """;
@@ -53,7 +53,7 @@ class SessionSummarySink extends PostgresSink<SessionSummary> {
             ps.setString(1, s.tenantId());
             ps.setString(2, s.namespace());
             ps.setString(3, s.sessionId());
-            ps.setString(4, s.userId());
+            ps.setString(4, s.userId() == null ? "" : s.userId());
             ps.setString(5, s.summary());
             ps.setInt(6, s.foldedMessageIds().size());
             ps.setString(

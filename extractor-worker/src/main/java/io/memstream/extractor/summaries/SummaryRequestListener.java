@@ -45,6 +45,7 @@ class SummaryRequestListener {
                 request.namespace(),
                 request.userId(),
                 request.sessionId(),
+                request.generation(),
                 summarizer.summarize(request),
                 request.messages().stream().map(SummaryRequest.Message::id).toList(),
                 summarizer.id(),

@@ -13,7 +13,7 @@ class ExtractiveSummarizerTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
 
     private static SummaryRequest request(String previous, Message... messages) {
-        return new SummaryRequest("t1", "default", "u1", "s1", previous, List.of(messages), T0);
+        return new SummaryRequest("t1", "default", "u1", "s1", "g1", previous, List.of(messages), T0);
     }
 
     @Test

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
 
-    private record Cached(Optional<Caller> caller, Instant until) {}
+    private record Cached(Caller caller, Instant until) {}
 
     private final ApiKeys keys;
     private final AuthSettings settings;
@@ -72,7 +73,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
         try {
             caller = resolve(header.substring(7).strip());
         } catch (DataAccessException e) {
-            reject(response, HttpStatus.SERVICE_UNAVAILABLE, "API keys cannot be checked right now: " + e.getMessage());
+            log.warn("API keys cannot be checked: {}", e.getMessage());
+            reject(response, HttpStatus.SERVICE_UNAVAILABLE, "API keys cannot be checked right now; try again shortly");
             return;
         }
         if (caller.isEmpty()) {
@@ -83,17 +85,28 @@ class ApiKeyFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    /**
+     * Valid keys are cached by their hash (the key itself is never kept) for the configured TTL, which
+     * is how long a revoked key may still work. Unknown keys are not cached, so guessing cannot fill
+     * the cache and push valid keys out.
+     */
     private Optional<Caller> resolve(String key) {
+        if (!key.startsWith(ApiKeys.PREFIX)) {
+            return Optional.empty();
+        }
         Instant now = Instant.now();
-        Cached hit = cache.get(key);
+        String hash = HexFormat.of().formatHex(ApiKeys.hash(key));
+        Cached hit = cache.get(hash);
         if (hit != null && hit.until().isAfter(now)) {
-            return hit.caller();
+            return Optional.of(hit.caller());
         }
-        Optional<Caller> found = key.startsWith(ApiKeys.PREFIX) ? keys.find(key) : Optional.empty();
-        if (cache.size() > 10_000) {
-            cache.clear();
-        }
-        cache.put(key, new Cached(found, now.plus(settings.cacheTtl())));
+        Optional<Caller> found = keys.find(key);
+        found.ifPresent(caller -> {
+            if (cache.size() > 10_000) {
+                cache.clear();
+            }
+            cache.put(hash, new Cached(caller, now.plus(settings.cacheTtl())));
+        });
         return found;
     }
 

@@ -3,18 +3,20 @@ package io.memstream.ingest.turns;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
+import io.memstream.common.events.Turn;
 import io.memstream.ingest.redis.RedisConnection;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Remembers recently accepted turn ids so that a client's retry is not published twice. It is a
+ * Remembers recently accepted turn ids, and which session each belongs to, so that a client's retry
+ * is not published twice and an id reused by another session is refused instead of dropped. It is a
  * fast path, not the guarantee: if Redis is unavailable the turn is published again, and the
  * pipeline downstream recognises a turn id it has already counted.
  */
@@ -31,32 +33,37 @@ class AcceptedTurns {
         this.memory = memory;
     }
 
-    Set<String> alreadyAccepted(String tenant, List<String> turnIds) {
+    /** The ids among these turns accepted before, each with the session it was accepted for. */
+    Map<String, String> alreadyAccepted(String tenant, List<Turn> turns) {
         try {
-            Set<String> seen = new HashSet<>();
-            String[] keys = turnIds.stream().map(id -> key(tenant, id)).toArray(String[]::new);
+            Map<String, String> seen = new HashMap<>();
+            String[] keys = turns.stream().map(t -> key(tenant, t.turnId())).toArray(String[]::new);
             List<KeyValue<String, String>> found = redis.sync().mget(keys);
             for (int i = 0; i < found.size(); i++) {
                 if (found.get(i).hasValue()) {
-                    seen.add(turnIds.get(i));
+                    seen.put(turns.get(i).turnId(), found.get(i).getValue());
                 }
             }
             return seen;
         } catch (RedisException e) {
             log.warn("Redis unavailable for turn idempotency; publishing without the check: {}", e.getMessage());
-            return Set.of();
+            return Map.of();
         }
     }
 
-    void remember(String tenant, List<String> turnIds) {
+    void remember(String tenant, List<Turn> turns) {
         try {
             SetArgs ttl = SetArgs.Builder.ex(memory);
-            for (String id : turnIds) {
-                redis.sync().set(key(tenant, id), "1", ttl);
+            for (Turn t : turns) {
+                redis.sync().set(key(tenant, t.turnId()), sessionOf(t), ttl);
             }
         } catch (RedisException e) {
             log.warn("Redis unavailable; accepted turns not remembered for idempotency: {}", e.getMessage());
         }
+    }
+
+    static String sessionOf(Turn t) {
+        return t.namespace() + "/" + t.sessionId();
     }
 
     private static String key(String tenant, String turnId) {

@@ -6,8 +6,9 @@ import io.memstream.ingest.tenancy.Caller;
 import io.memstream.ingest.web.ClockSkew;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Service;
 
@@ -26,10 +27,13 @@ class TurnIngestion {
     /** @param fieldPrefix how the request names each turn in errors, e.g. {@code turns[3].} */
     TurnsAccepted accept(Caller caller, List<TurnRequest> requests, String fieldPrefix) {
         Instant now = clock.instant();
-        List<Turn> turns = new ArrayList<>(requests.size());
+        // A repeated id within one request is one turn: the first copy counts.
+        Map<String, Turn> byId = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
-            turns.add(toTurn(caller, requests.get(i), now, fieldPrefix.formatted(i)));
+            Turn turn = toTurn(caller, requests.get(i), now, fieldPrefix.formatted(i));
+            byId.putIfAbsent(turn.turnId(), turn);
         }
+        List<Turn> turns = List.copyOf(byId.values());
         List<String> ids = turns.stream().map(Turn::turnId).toList();
         Set<String> duplicates = log.append(caller.tenant(), turns);
         return new TurnsAccepted(

@@ -2,6 +2,7 @@ package io.memstream.ingest.turns;
 
 import io.memstream.common.events.Turn;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -24,19 +25,26 @@ public class TurnLog {
      * Returns the ids that had been accepted before and were not published again.
      *
      * @throws TurnsNotPersistedException when the broker did not acknowledge in time
+     * @throws TurnIdConflictException when an id was accepted before for another session
      */
     public Set<String> append(String tenant, List<Turn> turns) {
         if (turns.isEmpty()) {
             return Set.of();
         }
-        Set<String> duplicates = accepted.alreadyAccepted(
-                tenant, turns.stream().map(Turn::turnId).toList());
+        Map<String, String> accepted = this.accepted.alreadyAccepted(tenant, turns);
+        for (Turn t : turns) {
+            String session = accepted.get(t.turnId());
+            // Older entries recorded no session ("1"): they cannot be told apart, so count as the same.
+            if (session != null && !session.equals("1") && !session.equals(AcceptedTurns.sessionOf(t))) {
+                throw new TurnIdConflictException(t.turnId());
+            }
+        }
         List<Turn> fresh =
-                turns.stream().filter(t -> !duplicates.contains(t.turnId())).toList();
+                turns.stream().filter(t -> !accepted.containsKey(t.turnId())).toList();
         if (!fresh.isEmpty()) {
             publisher.publish(fresh);
-            accepted.remember(tenant, fresh.stream().map(Turn::turnId).toList());
+            this.accepted.remember(tenant, fresh);
         }
-        return duplicates;
+        return accepted.keySet();
     }
 }

@@ -2,6 +2,7 @@ package io.memstream.ingest.web;
 
 import io.lettuce.core.RedisException;
 import io.memstream.ingest.tenancy.UserNotAllowedException;
+import io.memstream.ingest.turns.TurnIdConflictException;
 import io.memstream.ingest.turns.TurnsNotPersistedException;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +104,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "5")
                 .body(problem);
+    }
+
+    @ExceptionHandler(TurnIdConflictException.class)
+    ResponseEntity<ProblemDetail> idConflict(TurnIdConflictException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+        problem.setTitle("Message id already in use");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
     @ExceptionHandler(UserNotAllowedException.class)

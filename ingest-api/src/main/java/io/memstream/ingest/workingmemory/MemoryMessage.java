@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /** A message as AMS clients send and receive it. */
 public record MemoryMessage(
@@ -24,12 +25,13 @@ public record MemoryMessage(
         Instant persistedAt,
         String discreteMemoryExtracted) {
 
-    MemoryMessage withDefaults(String newId, Instant now) {
+    /** A message sent without a time gets now, plus its position in microseconds, so order is kept. */
+    MemoryMessage withDefaults(String newId, Instant now, int position) {
         return new MemoryMessage(
                 role,
                 content,
                 id == null || id.isBlank() ? newId : id,
-                createdAt == null ? now : createdAt,
+                createdAt == null ? now.plus(position, ChronoUnit.MICROS) : createdAt,
                 persistedAt,
                 discreteMemoryExtracted == null ? "f" : discreteMemoryExtracted);
     }

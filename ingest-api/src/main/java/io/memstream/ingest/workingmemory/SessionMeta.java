@@ -5,7 +5,10 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Everything stored about a session besides its messages and summary, as one JSON value in Redis. */
+/**
+ * What a client sets about a session besides its messages and summary, as one JSON value in Redis.
+ * The last access time is kept apart, so that reading a session never rewrites this value.
+ */
 record SessionMeta(
         List<JsonNode> memories,
         ObjectNode data,
@@ -13,11 +16,10 @@ record SessionMeta(
         JsonNode longTermMemoryStrategy,
         Long ttlSeconds,
         Instant createdAt,
-        Instant updatedAt,
-        Instant lastAccessed) {
+        Instant updatedAt) {
 
     static SessionMeta fresh(Instant now) {
-        return new SessionMeta(List.of(), null, 0, null, null, now, now, now);
+        return new SessionMeta(List.of(), null, 0, null, null, now, now);
     }
 
     /** The stored values with what the client gave laid over them. */
@@ -29,11 +31,6 @@ record SessionMeta(
                 u.longTermMemoryStrategy() != null ? u.longTermMemoryStrategy() : longTermMemoryStrategy,
                 u.ttlSeconds() != null ? (u.ttlSeconds() == 0 ? null : u.ttlSeconds()) : ttlSeconds,
                 createdAt,
-                now,
                 now);
-    }
-
-    SessionMeta accessedAt(Instant now) {
-        return new SessionMeta(memories, data, tokens, longTermMemoryStrategy, ttlSeconds, createdAt, updatedAt, now);
     }
 }

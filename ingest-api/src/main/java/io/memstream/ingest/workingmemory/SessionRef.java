@@ -24,6 +24,24 @@ record SessionRef(String tenant, String namespace, String userId, String session
         return "memstream:wm:{" + tenant + SEP + namespace + SEP + userId + SEP + sessionId + "}:" + part;
     }
 
+    /**
+     * The session's keys, in the order the store's scripts expect: meta, context (the summary),
+     * messages by id, message order, last access, ids folded into the summary, the summary the last
+     * one replaced, and the incarnation (a new one after every delete).
+     */
+    String[] keys() {
+        return new String[] {
+            key("meta"),
+            key("context"),
+            key("msgs"),
+            key("order"),
+            key("accessed"),
+            key("folded"),
+            key("prev"),
+            key("gen")
+        };
+    }
+
     /** How the session is listed in its tenant's indexes. */
     String indexMember() {
         return namespace + SEP + userId + SEP + sessionId;

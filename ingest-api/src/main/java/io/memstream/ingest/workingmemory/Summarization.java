@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -24,6 +23,8 @@ class Summarization {
     private static final Logger log = LoggerFactory.getLogger(Summarization.class);
     // Long enough for a slow LLM; a lost request is asked again after it.
     private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final int MAX_FOLD = 200;
+    private static final long MAX_FOLD_CHARS = 256 * 1024;
 
     private final WorkingMemoryStore store;
     private final TokenCounter tokens;
@@ -54,9 +55,18 @@ class Summarization {
         }
         // Fold the oldest until what stays fills half the threshold, keeping at least the last message.
         List<SummaryRequest.Message> fold = new ArrayList<>();
-        for (int i = 0; i < messages.size() - 1 && used > threshold / 2; i++) {
+        // Bounded per request, so even a huge window makes requests the broker accepts; the next
+        // write asks for the rest.
+        long foldedChars = 0;
+        for (int i = 0;
+                i < messages.size() - 1
+                        && used > threshold / 2
+                        && fold.size() < MAX_FOLD
+                        && foldedChars < MAX_FOLD_CHARS;
+                i++) {
             MemoryMessage m = messages.get(i);
             used -= tokens.message(m);
+            foldedChars += m.content().length();
             fold.add(new SummaryRequest.Message(m.id(), m.role(), m.content(), m.createdAt()));
         }
         if (!store.tryLockSummarizing(ref, LEASE)) {
@@ -67,16 +77,18 @@ class Summarization {
                 ref.namespace(),
                 ref.userId().isEmpty() ? null : ref.userId(),
                 ref.sessionId(),
+                session.generation(),
                 session.context(),
                 fold,
                 clock.instant());
-        try {
-            requests.send(Topics.SUMMARY_REQUESTS.name(), request.sessionKey(), request)
-                    .get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // The messages are safe in working memory and on the turns topic; the next write asks again.
-            log.warn("could not request a summary for session {}: {}", ref.sessionId(), e.toString());
-            store.unlockSummarizing(ref);
-        }
+        // Not awaited: the write that triggered it answers now. If the request is lost, the messages
+        // are still in working memory and on the turns topic, and the next write asks again.
+        requests.send(Topics.SUMMARY_REQUESTS.name(), request.sessionKey(), request)
+                .whenComplete((sent, failure) -> {
+                    if (failure != null) {
+                        log.warn("could not request a summary for session {}: {}", ref.sessionId(), failure.toString());
+                        store.unlockSummarizing(ref);
+                    }
+                });
     }
 }

@@ -28,6 +28,7 @@ class SummaryListener {
         SessionSummary s = Topics.SESSION_SUMMARIES.valueSerde().deserialize(record.topic(), record.value());
         store.applySummary(
                 new SessionRef(s.tenantId(), s.namespace(), s.userId(), s.sessionId()),
+                s.generation(),
                 s.summary(),
                 s.foldedMessageIds());
     }

@@ -86,11 +86,12 @@ class WorkingMemoryController {
     @PostMapping("/v1/working-memory/{session_id}/messages")
     WorkingMemoryResponse append(
             @PathVariable("session_id") @Size(max = 256) @Pattern(regexp = ID, message = ID_MESSAGE) String sessionId,
+            @RequestParam(name = "model_name", required = false) String modelName,
+            @RequestParam(name = "context_window_max", required = false) @Positive Integer contextWindowMax,
             @Valid @RequestBody AppendMessages body) {
+        Integer window = ModelWindows.resolve(modelName, contextWindowMax);
         SessionRef ref = WorkingMemoryService.ref(tenants.current(), sessionId, body.namespace(), body.userId());
-        UpdateWorkingMemory update = new UpdateWorkingMemory(
-                body.messages(), null, null, null, body.userId(), body.namespace(), null, null, null, null, null, null);
-        return service.put(ref, update, null);
+        return service.append(ref, body.messages(), window);
     }
 
     @DeleteMapping("/v1/working-memory/{session_id}")

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.web.server.ResponseStatusException;
 
 /** Reads and merges sessions; publishes each message the first time it reaches working memory. */
 @Service
@@ -53,25 +55,47 @@ class WorkingMemoryService {
     }
 
     Optional<WorkingMemoryResponse> get(SessionRef ref, Integer window, Integer recentMessagesLimit) {
+        Instant now = clock.instant();
         return store.load(ref).map(session -> {
-            SessionMeta accessed = session.meta().accessedAt(clock.instant());
-            store.touch(ref, accessed, settings.slidingTtl());
-            return view(
-                    ref,
-                    new StoredSession(accessed, session.context(), session.messages()),
-                    window,
-                    recentMessagesLimit);
+            store.touch(ref, now, session.meta().ttlSeconds(), settings.slidingTtl());
+            StoredSession accessed =
+                    new StoredSession(session.meta(), session.context(), session.messages(), now, session.generation());
+            return view(ref, accessed, window, recentMessagesLimit);
         });
     }
 
+    /** PUT: messages merged, every other field given replaces the stored one. */
     WorkingMemoryResponse put(SessionRef ref, UpdateWorkingMemory update, Integer window) {
         Instant now = clock.instant();
         List<MemoryMessage> messages = withDefaults(update.messages(), now);
         Optional<StoredSession> existing = store.load(ref);
         publishNew(ref, messages, now);
         SessionMeta meta = existing.map(StoredSession::meta).orElseGet(() -> SessionMeta.fresh(now));
-        store.merge(ref, meta.updatedBy(update, now), update.context(), messages, settings.maxMessages());
-        StoredSession stored = store.load(ref).orElseThrow();
+        store.merge(
+                ref,
+                meta.updatedBy(update, now),
+                true,
+                update.context(),
+                messages,
+                settings.maxMessages(),
+                now,
+                Ids.newUlid());
+        return afterWrite(ref, window);
+    }
+
+    /** Adds messages and nothing else: no stored field, not even the TTL, is rewritten. */
+    WorkingMemoryResponse append(SessionRef ref, List<MemoryMessage> newMessages, Integer window) {
+        Instant now = clock.instant();
+        List<MemoryMessage> messages = withDefaults(newMessages, now);
+        publishNew(ref, messages, now);
+        store.merge(ref, SessionMeta.fresh(now), false, null, messages, settings.maxMessages(), now, Ids.newUlid());
+        return afterWrite(ref, window);
+    }
+
+    private WorkingMemoryResponse afterWrite(SessionRef ref, Integer window) {
+        StoredSession stored = store.load(ref)
+                .orElseThrow(() -> new ResponseStatusException(
+                        HttpStatus.CONFLICT, "session '" + ref.sessionId() + "' was deleted while it was written"));
         if (window != null) {
             summarization.requestIfNeeded(ref, stored, window);
         }
@@ -83,7 +107,8 @@ class WorkingMemoryService {
     }
 
     SessionPage list(Caller caller, String namespace, String userId, int offset, int limit) {
-        return store.list(caller.tenant(), namespace, caller.userId(userId), offset, limit);
+        String scope = namespace == null ? null : (namespace.isBlank() ? DEFAULT_NAMESPACE : namespace);
+        return store.list(caller.tenant(), scope, caller.userId(userId), offset, limit);
     }
 
     /** Ids default to new ULIDs; a repeated id within one request counts once. */
@@ -93,7 +118,7 @@ class WorkingMemoryService {
         }
         Map<String, MemoryMessage> byId = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
-            MemoryMessage m = messages.get(i).withDefaults(Ids.newUlid(), now);
+            MemoryMessage m = messages.get(i).withDefaults(Ids.newUlid(), now, i);
             ClockSkew.requireNotFuture(m.createdAt(), now, "messages[" + i + "].created_at");
             byId.putIfAbsent(m.id(), m);
         }
@@ -106,7 +131,7 @@ class WorkingMemoryService {
      * pipeline recognises them.
      */
     private void publishNew(SessionRef ref, List<MemoryMessage> messages, Instant now) {
-        Set<String> known = store.existingMessageIds(
+        Set<String> known = store.knownMessageIds(
                 ref, messages.stream().map(MemoryMessage::id).toList());
         List<Turn> fresh = new ArrayList<>();
         for (MemoryMessage m : messages) {
@@ -153,7 +178,7 @@ class WorkingMemoryService {
                 m.tokens(),
                 m.longTermMemoryStrategy(),
                 m.ttlSeconds(),
-                m.lastAccessed(),
+                s.lastAccessed(),
                 m.createdAt(),
                 m.updatedAt(),
                 totalUsed,

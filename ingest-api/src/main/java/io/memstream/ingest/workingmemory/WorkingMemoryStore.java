@@ -7,6 +7,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.memstream.ingest.redis.RedisConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,56 +17,73 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sessions in Redis: a JSON meta value, the summary, a hash of messages by id and a sorted set that
- * orders them by creation time. Writes go through Lua scripts, so each is atomic on the shared,
- * multiplexed connection.
+ * Sessions in Redis (keys in {@link SessionRef#keys()}). Every write is one Lua script, atomic on
+ * the shared, multiplexed connection; the keys of a session share a hash tag.
  */
 @Repository
 class WorkingMemoryStore {
 
-    // Messages are only ever added if absent (HSETNX): two writers racing both keep their messages.
+    /*
+     * Messages are only added if absent (HSETNX), so racing writers both keep theirs, and never if the
+     * summary already folded them, so a client replaying its copy cannot undo a summary. A client
+     * sending back the summary the pipeline has since replaced does not undo it either. Without
+     * ARGV[2] = '1' (the append route) an existing meta and its TTL are left alone.
+     */
     private static final String MERGE = """
-            redis.call('SET', KEYS[1], ARGV[1])
-            if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
+            local exists = redis.call('EXISTS', KEYS[1]) == 1
+            local replace = ARGV[2] == '1' or not exists
+            if replace then redis.call('SET', KEYS[1], ARGV[1]) end
+            if not exists then redis.call('SET', KEYS[8], ARGV[7]) end
+            if ARGV[3] ~= '' and ARGV[3] ~= redis.call('GET', KEYS[7]) then redis.call('SET', KEYS[2], ARGV[3]) end
+            redis.call('SET', KEYS[5], ARGV[6])
             local added = 0
-            for i = 5, #ARGV, 3 do
-              if redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 2]) == 1 then
+            for i = 8, #ARGV, 3 do
+              if redis.call('SISMEMBER', KEYS[6], ARGV[i]) == 0 and redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 2]) == 1 then
                 redis.call('ZADD', KEYS[4], ARGV[i + 1], ARGV[i])
                 added = added + 1
               end
             end
-            local excess = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[4])
+            local excess = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[5])
             if excess > 0 then
-              local oldest = redis.call('ZRANGE', KEYS[4], 0, excess - 1)
-              redis.call('ZREM', KEYS[4], unpack(oldest))
-              redis.call('HDEL', KEYS[3], unpack(oldest))
+              local oldest = redis.call('ZPOPMIN', KEYS[4], excess)
+              for j = 1, #oldest, 2 do
+                redis.call('HDEL', KEYS[3], oldest[j])
+                redis.call('SADD', KEYS[6], oldest[j])
+              end
             end
-            local ttl = tonumber(ARGV[3])
-            for k = 1, 4 do
-              if ttl > 0 then redis.call('EXPIRE', KEYS[k], ttl) else redis.call('PERSIST', KEYS[k]) end
+            local pttl = redis.call('PTTL', KEYS[1])
+            if replace then
+              local ttl = tonumber(ARGV[4])
+              if ttl > 0 then pttl = ttl * 1000 else pttl = -1 end
+            end
+            for k = 1, 8 do
+              if pttl > 0 then redis.call('PEXPIRE', KEYS[k], pttl) else redis.call('PERSIST', KEYS[k]) end
             end
             return added
             """;
 
     private static final String TOUCH = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+            redis.call('SET', KEYS[5], ARGV[1], 'KEEPTTL')
             local ttl = tonumber(ARGV[2])
-            if ttl > 0 then for k = 1, 4 do redis.call('EXPIRE', KEYS[k], ttl) end end
+            if ttl > 0 then for k = 1, 8 do redis.call('EXPIRE', KEYS[k], ttl) end end
             return 1
             """;
 
-    // The summary replaces the messages it folded; the summary key lives exactly as long as the session.
+    // Only for the incarnation it was made for; the folded ids are remembered so they stay folded.
     private static final String APPLY_SUMMARY = """
-            redis.call('DEL', KEYS[5])
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            local ttl = redis.call('PTTL', KEYS[1])
+            if redis.call('GET', KEYS[8]) ~= ARGV[2] then return 0 end
+            redis.call('DEL', KEYS[9])
+            local replaced = redis.call('GET', KEYS[2])
+            if replaced then redis.call('SET', KEYS[7], replaced) else redis.call('DEL', KEYS[7]) end
             redis.call('SET', KEYS[2], ARGV[1])
-            if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
-            for i = 2, #ARGV do
+            for i = 3, #ARGV do
               redis.call('ZREM', KEYS[4], ARGV[i])
               redis.call('HDEL', KEYS[3], ARGV[i])
+              redis.call('SADD', KEYS[6], ARGV[i])
             end
+            local pttl = redis.call('PTTL', KEYS[1])
+            if pttl > 0 then for k = 1, 8 do redis.call('PEXPIRE', KEYS[k], pttl) end end
             return 1
             """;
 
@@ -92,47 +110,75 @@ class WorkingMemoryStore {
             r.hmget(ref.key("msgs"), ids.toArray(String[]::new))
                     .forEach(kv -> kv.ifHasValue(v -> messages.add(json.readValue(v, MemoryMessage.class))));
         }
-        return Optional.of(
-                new StoredSession(json.readValue(meta, SessionMeta.class), r.get(ref.key("context")), messages));
+        String accessed = r.get(ref.key("accessed"));
+        return Optional.of(new StoredSession(
+                json.readValue(meta, SessionMeta.class),
+                r.get(ref.key("context")),
+                messages,
+                accessed == null ? null : Instant.ofEpochMilli(Long.parseLong(accessed)),
+                r.get(ref.key("gen"))));
     }
 
-    Set<String> existingMessageIds(SessionRef ref, List<String> ids) {
+    /** Ids the session holds now or has folded into its summary: neither is new. */
+    Set<String> knownMessageIds(SessionRef ref, List<String> ids) {
         Set<String> found = new HashSet<>();
         if (ids.isEmpty()) {
             return found;
         }
-        var values = redis.sync().hmget(ref.key("msgs"), ids.toArray(String[]::new));
-        for (int i = 0; i < values.size(); i++) {
-            if (values.get(i).hasValue()) {
+        String[] asArray = ids.toArray(String[]::new);
+        var held = redis.sync().hmget(ref.key("msgs"), asArray);
+        List<Boolean> folded = redis.sync().smismember(ref.key("folded"), asArray);
+        for (int i = 0; i < ids.size(); i++) {
+            if (held.get(i).hasValue() || Boolean.TRUE.equals(folded.get(i))) {
                 found.add(ids.get(i));
             }
         }
         return found;
     }
 
-    /** Writes meta, the summary if given, and the messages not stored yet; returns how many were new. */
-    long merge(SessionRef ref, SessionMeta meta, String context, List<MemoryMessage> messages, int maxMessages) {
-        List<String> args = new ArrayList<>(4 + messages.size() * 3);
+    /**
+     * Adds the messages not known yet and writes the summary if given; with {@code replaceMeta} also
+     * the meta and its TTL. Messages are ordered by creation time.
+     */
+    long merge(
+            SessionRef ref,
+            SessionMeta meta,
+            boolean replaceMeta,
+            String context,
+            List<MemoryMessage> messages,
+            int maxMessages,
+            Instant now,
+            String newGeneration) {
+        List<String> args = new ArrayList<>(7 + messages.size() * 3);
         args.add(json.writeValueAsString(meta));
+        args.add(replaceMeta ? "1" : "0");
         args.add(context == null ? "" : context);
         args.add(Long.toString(meta.ttlSeconds() == null ? 0 : meta.ttlSeconds()));
         args.add(Integer.toString(maxMessages));
+        args.add(Long.toString(now.toEpochMilli()));
+        args.add(newGeneration);
         for (MemoryMessage m : messages) {
             args.add(m.id());
-            args.add(Long.toString(m.createdAt().toEpochMilli()));
+            // Microseconds since the epoch stay exact in a sorted-set score (a double) for millennia.
+            args.add(Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, m.createdAt())));
             args.add(json.writeValueAsString(m));
         }
-        Long added = redis.sync().eval(MERGE, ScriptOutputType.INTEGER, keys(ref), args.toArray(String[]::new));
-        index(ref, meta.ttlSeconds());
+        Long added = redis.sync().eval(MERGE, ScriptOutputType.INTEGER, ref.keys(), args.toArray(String[]::new));
+        index(ref, replaceMeta ? meta.ttlSeconds() : ttlOf(ref));
         return added;
     }
 
-    /** Records an access; with a TTL, a sliding expiry starts again. */
-    void touch(SessionRef ref, SessionMeta meta, boolean slideTtl) {
-        long ttl = slideTtl && meta.ttlSeconds() != null ? meta.ttlSeconds() : 0;
-        redis.sync()
-                .eval(TOUCH, ScriptOutputType.INTEGER, keys(ref), json.writeValueAsString(meta), Long.toString(ttl));
-        if (ttl > 0) {
+    /** Records an access; with a TTL and sliding on, the expiry starts again. */
+    void touch(SessionRef ref, Instant now, Long ttlSeconds, boolean slideTtl) {
+        long ttl = slideTtl && ttlSeconds != null ? ttlSeconds : 0;
+        Long found = redis.sync()
+                .eval(
+                        TOUCH,
+                        ScriptOutputType.INTEGER,
+                        ref.keys(),
+                        Long.toString(now.toEpochMilli()),
+                        Long.toString(ttl));
+        if (found == 1 && ttl > 0) {
             index(ref, ttl);
         }
     }
@@ -148,20 +194,26 @@ class WorkingMemoryStore {
         redis.sync().del(ref.key("summarizing"));
     }
 
-    /** Returns false when the session is gone (deleted or expired) and there was nothing to apply to. */
-    boolean applySummary(SessionRef ref, String summary, List<String> foldedMessageIds) {
-        List<String> args = new ArrayList<>(1 + foldedMessageIds.size());
+    /** False when the session is gone or is a newer incarnation than the summary was made for. */
+    boolean applySummary(SessionRef ref, String generation, String summary, List<String> foldedMessageIds) {
+        List<String> args = new ArrayList<>(2 + foldedMessageIds.size());
         args.add(summary);
+        args.add(generation);
         args.addAll(foldedMessageIds);
-        String[] keys = {ref.key("meta"), ref.key("context"), ref.key("msgs"), ref.key("order"), ref.key("summarizing")
-        };
-        Long applied = redis.sync().eval(APPLY_SUMMARY, ScriptOutputType.INTEGER, keys, args.toArray(String[]::new));
+        List<String> keys = new ArrayList<>(List.of(ref.keys()));
+        keys.add(ref.key("summarizing"));
+        Long applied = redis.sync()
+                .eval(
+                        APPLY_SUMMARY,
+                        ScriptOutputType.INTEGER,
+                        keys.toArray(String[]::new),
+                        args.toArray(String[]::new));
         return applied == 1;
     }
 
     boolean delete(SessionRef ref) {
         RedisCommands<String, String> r = redis.sync();
-        long removed = r.del(keys(ref));
+        long removed = r.del(ref.keys());
         r.del(ref.key("summarizing"));
         for (String index : indexes(ref)) {
             r.zrem(index, ref.indexMember());
@@ -180,6 +232,11 @@ class WorkingMemoryStore {
         return new SessionPage(members.stream().map(SessionRef::sessionIdOf).toList(), total);
     }
 
+    private Long ttlOf(SessionRef ref) {
+        long seconds = redis.sync().ttl(ref.key("meta"));
+        return seconds > 0 ? seconds : null;
+    }
+
     private void index(SessionRef ref, Long ttlSeconds) {
         double expiresAt = ttlSeconds == null || ttlSeconds == 0
                 ? NEVER
@@ -188,10 +245,6 @@ class WorkingMemoryStore {
         for (String index : indexes(ref)) {
             r.zadd(index, expiresAt, ref.indexMember());
         }
-    }
-
-    private static String[] keys(SessionRef ref) {
-        return new String[] {ref.key("meta"), ref.key("context"), ref.key("msgs"), ref.key("order")};
     }
 
     private static List<String> indexes(SessionRef ref) {

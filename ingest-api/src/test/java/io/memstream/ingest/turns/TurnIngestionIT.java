@@ -142,6 +142,17 @@ class TurnIngestionIT {
     }
 
     @Test
+    void anIdRepeatedWithinABatchIsOneTurn() {
+        String id = TestInfra.uniqueId("t");
+        Api.Response response = api.post("/v1/turns/batch", """
+                {"turns": [%s, %s]}
+                """.formatted(turnJson(id, "once"), turnJson(id, "twice")));
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(sessionTurns()).extracting(Turn::content).containsExactly("once");
+    }
+
+    @Test
     void aBatchWithOneBadTurnIsRejectedWholeAndNamesIt() {
         Api.Response response = api.post(
                 "/v1/turns/batch", """

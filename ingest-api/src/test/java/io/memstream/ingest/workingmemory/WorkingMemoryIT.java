@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.memstream.common.events.SessionSummary;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TestRedis;
 import io.memstream.testkit.TopicProbe;
+import io.memstream.testkit.TopicWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -368,5 +370,148 @@ class WorkingMemoryIT {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.body().get("detail").asString()).contains(mentioned);
+    }
+
+    private String generation() {
+        try (StatefulRedisConnection<String, String> redis = REDIS.connect()) {
+            return redis.sync().get(new SessionRef("default", "default", user, session).key("gen"));
+        }
+    }
+
+    private void summarize(String generation, String summary, String... foldedLocalIds) {
+        SessionSummary event = new SessionSummary(
+                "default",
+                "default",
+                user,
+                session,
+                generation,
+                summary,
+                java.util.Arrays.stream(foldedLocalIds)
+                        .map(id -> session + "." + id)
+                        .toList(),
+                "test",
+                Instant.now());
+        TopicWriter.send(Topics.SESSION_SUMMARIES, event.sessionKey(), event);
+    }
+
+    @Test
+    void aSummaryReplacesWhatItFoldedAndAClientReplayingItsCopyCannotUndoIt() {
+        String all = body(message("f1", "user", "one"), message("f2", "user", "two"), message("f3", "user", "three"));
+        api.put("/v1/working-memory/" + session, all);
+
+        summarize(generation(), "User said one and two.", "f1", "f2");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(ids(get("").body())).containsExactly("f3"));
+        assertThat(get("").body().get("context").asString()).isEqualTo("User said one and two.");
+
+        // A client that read the session before the summary landed sends its stale copy back.
+        Api.Response replay = api.put("/v1/working-memory/" + session, """
+                {"messages": [%s, %s, %s, %s], "user_id": "%s", "context": null}""".formatted(
+                        message("f1", "user", "one"),
+                        message("f2", "user", "two"),
+                        message("f3", "user", "three"),
+                        message("f4", "user", "four"),
+                        user));
+
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(ids(replay.body())).containsExactly("f3", "f4");
+        assertThat(replay.body().get("context").asString()).isEqualTo("User said one and two.");
+        assertThat(publishedIds()).containsExactly("f1", "f2", "f3", "f4");
+    }
+
+    @Test
+    void aStaleSummaryCannotOverwriteASummaryThatReplacedIt() {
+        api.put(
+                "/v1/working-memory/" + session,
+                body(message("g1", "user", "one"), message("g2", "user", "two"), message("g3", "user", "three")));
+        summarize(generation(), "first summary", "g1");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(ids(get("").body())).containsExactly("g2", "g3"));
+        summarize(generation(), "second summary", "g2");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(ids(get("").body())).containsExactly("g3"));
+
+        // The client had read "first summary" and writes it back with a new message.
+        api.put("/v1/working-memory/" + session, """
+                {"messages": [%s], "user_id": "%s", "context": "first summary"}""".formatted(message("g4", "user", "four"), user));
+
+        assertThat(get("").body().get("context").asString()).isEqualTo("second summary");
+    }
+
+    @Test
+    void aSummaryMadeBeforeADeleteDoesNotLandInTheNewSession() {
+        api.put("/v1/working-memory/" + session, body(message("h1", "user", "old"), message("h2", "user", "old too")));
+        String before = generation();
+        api.delete("/v1/working-memory/" + session + "?user_id=" + user);
+        api.put("/v1/working-memory/" + session, body(message("n1", "user", "new"), message("n2", "user", "new too")));
+
+        summarize(before, "summary of the deleted conversation", "h1");
+        summarize(generation(), "summary of the new one", "n1");
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(ids(get("").body())).containsExactly("n2"));
+        assertThat(get("").body().get("context").asString()).isEqualTo("summary of the new one");
+    }
+
+    @Test
+    void appendLeavesTheStoredFieldsAndTheTtlAlone() {
+        api.put("/v1/working-memory/" + session, """
+                {"messages": [], "user_id": "%s", "ttl_seconds": 1000, "data": {"k": "v"}}""".formatted(user));
+        String metaKey = new SessionRef("default", "default", user, session).key("meta");
+        try (StatefulRedisConnection<String, String> redis = REDIS.connect()) {
+            redis.sync().expire(metaKey, 500);
+
+            api.post("/v1/working-memory/" + session + "/messages", """
+                    {"messages": [%s], "user_id": "%s"}""".formatted(message("t1", "user", "hi"), user));
+
+            assertThat(redis.sync().ttl(metaKey)).isBetween(1L, 500L);
+            String msgsKey = new SessionRef("default", "default", user, session).key("msgs");
+            assertThat(redis.sync().ttl(msgsKey)).isBetween(1L, 500L);
+        }
+        assertThat(get("").body().get("data").get("k").asString()).isEqualTo("v");
+        assertThat(get("").body().get("ttl_seconds").asLong()).isEqualTo(1000);
+    }
+
+    @Test
+    void anIdAlreadyUsedByAnotherSessionIsA409AndNothingIsStored() {
+        api.put("/v1/working-memory/" + session, body(message("x1", "user", "mine")));
+        String otherSession = TestInfra.uniqueId("s");
+
+        Api.Response reuse = api.put("/v1/working-memory/" + otherSession, """
+                {"messages": [{"id": "%s.x1", "role": "user", "content": "theirs"}], "user_id": "%s"}""".formatted(session, user));
+
+        assertThat(reuse.status()).isEqualTo(409);
+        assertThat(reuse.contentType()).startsWith("application/problem+json");
+        assertThat(reuse.body().get("detail").asString()).contains(session + ".x1");
+        assertThat(api.get("/v1/working-memory/" + otherSession + "?user_id=" + user)
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void messagesWithoutTimestampsKeepTheOrderTheyWereSentIn() {
+        api.put(
+                "/v1/working-memory/" + session,
+                body(
+                        message("m10", "user", "first"),
+                        message("m9", "user", "second"),
+                        message("m11", "user", "third")));
+
+        assertThat(ids(get("").body())).containsExactly("m10", "m9", "m11");
+    }
+
+    @Test
+    void aPutOfThousandsOfMessagesKeepsTheNewestWithinTheBound() {
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < 9_001; i++) {
+            messages.add(message("big" + i, "user", "m"));
+        }
+
+        Api.Response put = api.put("/v1/working-memory/" + session, body(messages.toArray(String[]::new)));
+
+        assertThat(put.status()).isEqualTo(200);
+        List<String> kept = ids(get("").body());
+        assertThat(kept).hasSize(50);
+        assertThat(kept.getLast()).isEqualTo("big9000");
     }
 }
