@@ -2,6 +2,8 @@ package io.memstream.ingest.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,6 +24,7 @@ public class RedisConnection {
     private final RedisClient client;
     private final Duration timeout;
     private volatile StatefulRedisConnection<String, String> connection;
+    private volatile long retryAfterNanos;
 
     RedisConnection(
             @Value("${memstream.redis.url:redis://localhost:16379}") String url,
@@ -36,10 +39,21 @@ public class RedisConnection {
     public RedisCommands<String, String> sync() {
         StatefulRedisConnection<String, String> current = connection;
         if (current == null) {
+            // While Redis cannot be reached, callers fail at once instead of queueing behind one
+            // another's connect attempts; one attempt is made per second at most.
+            if (System.nanoTime() < retryAfterNanos) {
+                throw new RedisConnectionException("Redis is unreachable (retrying at most once a second)");
+            }
             synchronized (this) {
                 current = connection;
                 if (current == null) {
-                    current = client.connect();
+                    try {
+                        current = client.connect();
+                    } catch (RedisException e) {
+                        retryAfterNanos =
+                                System.nanoTime() + Duration.ofSeconds(1).toNanos();
+                        throw e;
+                    }
                     current.setTimeout(timeout);
                     connection = current;
                 }
