@@ -34,7 +34,11 @@ class ScriptsIT {
         Path stderr = home.resolve("stderr.txt");
         builder.redirectError(stderr.toFile());
         Process process = builder.start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("script finished").isTrue();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("script did not finish within 120 s: " + command);
+        }
         return new Result(process.exitValue(), Files.readString(stderr, StandardCharsets.UTF_8));
     }
 
