@@ -1,14 +1,19 @@
 package io.memstream.extractor.turns;
 
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.SessionSummary;
 import io.memstream.common.topics.TopicInstaller;
 import io.memstream.common.topics.Topics;
+import io.memstream.extractor.llm.LlmExtractor;
+import io.memstream.extractor.llm.LlmSettings;
 import io.memstream.extractor.rules.RuleBasedExtractor;
 import io.memstream.extractor.summaries.ExtractiveSummarizer;
 import io.memstream.extractor.summaries.Summarizer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,9 +43,21 @@ class ExtractorKafkaConfig {
         return new KafkaAdmin.NewTopics(TopicInstaller.newTopics(replication).toArray(NewTopic[]::new));
     }
 
+    /** The LLM when one is configured; otherwise the offline rules, so the pipeline always runs. */
     @Bean
-    Extractor extractor() {
-        return new RuleBasedExtractor();
+    Extractor extractor(LlmSettings llm, MeterRegistry meters) {
+        if (!llm.configured()) {
+            return new RuleBasedExtractor();
+        }
+        ChatModel model = OpenAiChatModel.builder()
+                .baseUrl(llm.baseUrl())
+                .apiKey(llm.apiKey())
+                .modelName(llm.model())
+                .timeout(llm.timeout())
+                .strictJsonSchema(true)
+                .temperature(0.0)
+                .build();
+        return new LlmExtractor(model, llm, meters);
     }
 
     @Bean

@@ -1,0 +1,155 @@
+package io.memstream.extractor.llm;
+
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.events.Ids;
+import io.memstream.common.events.Turn;
+import io.memstream.common.json.Json;
+import io.memstream.extractor.turns.Extractor;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * Extracts facts with an LLM: the versioned prompt, the key vocabulary and the user's known keys go
+ * in; facts in the structured-output schema come out. The prompt version and the model travel with
+ * every candidate. A failed call or an answer that is not the schema raises, so the turn is retried
+ * and then dead-lettered by the listener's error handler; it never becomes "no facts".
+ */
+public final class LlmExtractor implements Extractor {
+
+    /** Keys the prompt offers first, so that common attributes get the same key from every model. */
+    static final List<String> VOCABULARY = List.of(
+            "name",
+            "location.home",
+            "location.origin",
+            "work.employer",
+            "work.role",
+            "preference.<subject>",
+            "preference.food.cuisine",
+            "diet",
+            "diet.avoids.<food>",
+            "health.allergy.<allergen>",
+            "family.<relation>",
+            "pet.<kind>",
+            "plan.<subject>");
+
+    private static final Pattern KEY = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
+
+    private final ChatModel model;
+    private final String id;
+    private final String prompt;
+    private final KnownKeys knownKeys = new KnownKeys(10_000, 50);
+    private final MeterRegistry meters;
+
+    public LlmExtractor(ChatModel model, LlmSettings settings, MeterRegistry meters) {
+        this.model = model;
+        this.id = "llm/" + settings.model() + "/prompt-" + settings.promptVersion();
+        this.prompt = loadPrompt(settings.promptVersion());
+        this.meters = meters;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public List<FactCandidate> extract(Turn turn) {
+        if (!turn.fromUser() || turn.userId() == null) {
+            return List.of();
+        }
+        String system = prompt.replace("{{vocabulary}}", String.join(", ", VOCABULARY))
+                .replace(
+                        "{{existing_keys}}",
+                        String.join(", ", knownKeys.of(turn.tenantId(), turn.userId(), turn.namespace())))
+                .replace("{{turn_time}}", turn.createdAt().toString());
+        ChatResponse response = model.chat(ChatRequest.builder()
+                .messages(SystemMessage.from(system), UserMessage.from(turn.content()))
+                .responseFormat(FactSchema.RESPONSE_FORMAT)
+                .build());
+        record(turn.tenantId(), response.tokenUsage());
+        List<FactCandidate> candidates = new ArrayList<>();
+        for (ExtractedFact fact : parse(response.aiMessage().text())) {
+            FactKey key = new FactKey(turn.tenantId(), turn.userId(), turn.namespace(), fact.key());
+            knownKeys.remember(key);
+            candidates.add(new FactCandidate(
+                    Ids.derived(id, turn.tenantId(), turn.turnId(), fact.key()),
+                    key,
+                    StringNode.valueOf(fact.value()),
+                    fact.text(),
+                    fact.memoryType(),
+                    fact.topics(),
+                    fact.entities(),
+                    fact.confidence(),
+                    List.of(turn.turnId()),
+                    turn.sessionId(),
+                    id,
+                    turn.createdAt()));
+        }
+        return candidates;
+    }
+
+    private static List<ExtractedFact> parse(String answer) {
+        ExtractedFacts facts;
+        try {
+            facts = Json.MAPPER.readValue(answer == null ? "" : answer, ExtractedFacts.class);
+        } catch (JacksonException e) {
+            throw new MalformedLlmOutputException("the model's answer is not JSON in the facts schema", e);
+        }
+        if (facts.facts() == null) {
+            throw new MalformedLlmOutputException("the model's answer has no 'facts' list", null);
+        }
+        for (ExtractedFact f : facts.facts()) {
+            if (f.key() == null
+                    || f.key().length() > 256
+                    || !KEY.matcher(f.key()).matches()) {
+                throw new MalformedLlmOutputException("the model returned an invalid fact key: " + f.key(), null);
+            }
+            if (f.value() == null || f.text() == null || !(f.confidence() >= 0 && f.confidence() <= 1)) {
+                throw new MalformedLlmOutputException("the model returned an incomplete fact for " + f.key(), null);
+            }
+        }
+        return facts.facts();
+    }
+
+    /** Cost is visible per tenant: prompt and completion tokens of every call. */
+    private void record(String tenant, TokenUsage usage) {
+        if (usage == null) {
+            return;
+        }
+        if (usage.inputTokenCount() != null) {
+            meters.counter("memstream.llm.tokens", "tenant", tenant, "type", "prompt")
+                    .increment(usage.inputTokenCount());
+        }
+        if (usage.outputTokenCount() != null) {
+            meters.counter("memstream.llm.tokens", "tenant", tenant, "type", "completion")
+                    .increment(usage.outputTokenCount());
+        }
+    }
+
+    private static String loadPrompt(String version) {
+        String path = "/prompts/extract-facts-" + version + ".txt";
+        try (InputStream in = LlmExtractor.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no prompt " + path + " (memstream.llm.prompt-version)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

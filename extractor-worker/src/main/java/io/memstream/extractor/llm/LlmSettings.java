@@ -1,0 +1,25 @@
+package io.memstream.extractor.llm;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where the LLM is. Without a base URL the offline rule-based extractor runs instead.
+ *
+ * @param baseUrl an OpenAI-compatible endpoint, e.g. https://api.openai.com/v1 or an Ollama, vLLM or
+ *     LiteLLM server
+ * @param promptVersion which versioned prompt under {@code prompts/} to use
+ */
+@ConfigurationProperties("memstream.llm")
+public record LlmSettings(
+        String baseUrl,
+        @DefaultValue("none") String apiKey,
+        @DefaultValue("gpt-4o-mini") String model,
+        @DefaultValue("30s") Duration timeout,
+        @DefaultValue("v1") String promptVersion) {
+
+    public boolean configured() {
+        return baseUrl != null && !baseUrl.isBlank();
+    }
+}

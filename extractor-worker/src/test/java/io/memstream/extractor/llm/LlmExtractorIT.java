@@ -1,0 +1,157 @@
+package io.memstream.extractor.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.Turn;
+import io.memstream.testkit.FakeOpenAiServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The LLM extractor against a local server speaking the real OpenAI chat-completions protocol. */
+class LlmExtractorIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private static final String EMPLOYER_FACT = """
+            {"facts": [{"key": "work.employer", "value": "TechCorp", "text": "User works at TechCorp.",
+                        "memory_type": "semantic", "topics": ["work"], "entities": ["TechCorp"],
+                        "event_date": "", "confidence": 0.9}]}""";
+
+    private FakeOpenAiServer llm;
+    private SimpleMeterRegistry meters;
+    private LlmExtractor extractor;
+
+    @BeforeEach
+    void setUp() {
+        llm = new FakeOpenAiServer();
+        meters = new SimpleMeterRegistry();
+        LlmSettings settings = new LlmSettings(llm.baseUrl(), "test-key", "gpt-4o-mini", Duration.ofSeconds(5), "v1");
+        OpenAiChatModel model = OpenAiChatModel.builder()
+                .baseUrl(settings.baseUrl())
+                .apiKey(settings.apiKey())
+                .modelName(settings.model())
+                .timeout(settings.timeout())
+                .strictJsonSchema(true)
+                .maxRetries(0)
+                .build();
+        extractor = new LlmExtractor(model, settings, meters);
+    }
+
+    @AfterEach
+    void tearDown() {
+        llm.close();
+    }
+
+    private static Turn turn(String id, String content) {
+        return new Turn(id, "t1", "default", "u1", "s1", "user", content, T0, T0);
+    }
+
+    @Test
+    void factsComeBackAsCandidatesTaggedWithModelAndPromptVersion() {
+        llm.replyWithContent(EMPLOYER_FACT, 420, 60);
+
+        FactCandidate c =
+                extractor.extract(turn("turn-1", "I work at TechCorp")).getFirst();
+
+        assertThat(c.factKey().key()).isEqualTo("work.employer");
+        assertThat(c.value().asString()).isEqualTo("TechCorp");
+        assertThat(c.text()).isEqualTo("User works at TechCorp.");
+        assertThat(c.confidence()).isEqualTo(0.9);
+        assertThat(c.sourceTurnIds()).containsExactly("turn-1");
+        assertThat(c.extractor()).isEqualTo("llm/gpt-4o-mini/prompt-v1");
+        assertThat(c.observedAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void theRequestAsksForTheFactsSchemaAndCarriesTheVocabularyAndTheTurnTime() {
+        llm.replyWithContent(EMPLOYER_FACT, 420, 60);
+
+        extractor.extract(turn("turn-1", "I work at TechCorp"));
+
+        JsonNode request = llm.requests().getFirst();
+        assertThat(request.get("model").asString()).isEqualTo("gpt-4o-mini");
+        assertThat(request.get("response_format").get("type").asString()).isEqualTo("json_schema");
+        assertThat(request.get("response_format")
+                        .get("json_schema")
+                        .get("strict")
+                        .asBoolean())
+                .isTrue();
+        String system = request.get("messages").get(0).get("content").asString();
+        assertThat(system).contains("work.employer, work.role").contains("Message time: 2026-11-21T10:00:00Z");
+        assertThat(request.get("messages").get(1).get("content").asString()).isEqualTo("I work at TechCorp");
+    }
+
+    @Test
+    void aLaterTurnAboutTheSameAttributeIsToldTheKeyAlreadyInUse() {
+        llm.replyWithContent(EMPLOYER_FACT, 420, 60)
+                .replyWithContent(EMPLOYER_FACT.replace("TechCorp", "Globex"), 430, 60);
+
+        extractor.extract(turn("turn-1", "I work at TechCorp"));
+        FactCandidate later =
+                extractor.extract(turn("turn-2", "I moved to Globex")).getFirst();
+
+        String secondPrompt =
+                llm.requests().get(1).get("messages").get(0).get("content").asString();
+        assertThat(secondPrompt)
+                .contains("Keys this user already has (reuse them for the same attribute): work.employer");
+        assertThat(later.factKey().key()).isEqualTo("work.employer");
+    }
+
+    @Test
+    void promptAndCompletionTokensAreCountedPerTenant() {
+        llm.replyWithContent(EMPLOYER_FACT, 420, 60);
+
+        extractor.extract(turn("turn-1", "I work at TechCorp"));
+
+        assertThat(meters.counter("memstream.llm.tokens", "tenant", "t1", "type", "prompt")
+                        .count())
+                .isEqualTo(420.0);
+        assertThat(meters.counter("memstream.llm.tokens", "tenant", "t1", "type", "completion")
+                        .count())
+                .isEqualTo(60.0);
+    }
+
+    @Test
+    void anAnswerOutsideTheSchemaIsAnErrorNotAnEmptyResult() {
+        llm.replyWithContent("Sure! The user works at TechCorp.", 400, 10)
+                .replyWithContent(
+                        "{\"facts\": [{\"key\": \"Work Employer!\", \"value\": \"x\", \"text\": \"x\","
+                                + " \"memory_type\": \"semantic\", \"topics\": [], \"entities\": [], \"event_date\": \"\","
+                                + " \"confidence\": 0.5}]}",
+                        400,
+                        10);
+
+        assertThatThrownBy(() -> extractor.extract(turn("turn-1", "I work at TechCorp")))
+                .isInstanceOf(MalformedLlmOutputException.class)
+                .hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> extractor.extract(turn("turn-2", "I work at TechCorp")))
+                .isInstanceOf(MalformedLlmOutputException.class)
+                .hasMessageContaining("Work Employer!");
+    }
+
+    @Test
+    void aProviderErrorIsAnErrorNotAnEmptyResult() {
+        llm.replyWithError(500, "{\"error\": {\"message\": \"boom\"}}", Map.of());
+
+        assertThatThrownBy(() -> extractor.extract(turn("turn-1", "I work at TechCorp")))
+                .isInstanceOf(InternalServerException.class)
+                .hasMessageContaining("boom");
+    }
+
+    @Test
+    void theAssistantsTurnsAreNotSentToTheModel() {
+        Turn assistant = new Turn("a1", "t1", "default", "u1", "s1", "assistant", "You work at TechCorp?", T0, T0);
+
+        assertThat(extractor.extract(assistant)).isEmpty();
+        assertThat(llm.requests()).isEmpty();
+    }
+}

@@ -1,0 +1,106 @@
+package io.memstream.extractor.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.Turn;
+import io.memstream.common.topics.Topics;
+import io.memstream.testkit.DeadLetters;
+import io.memstream.testkit.FakeOpenAiServer;
+import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicProbe;
+import io.memstream.testkit.TopicWriter;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The worker configured with an LLM, on a real broker: its candidates carry the model and prompt
+ * version, and a model that keeps answering outside the schema sends the turn to the dead-letter
+ * topic with the reason, never to "no facts".
+ */
+@SpringBootTest(
+        properties = {
+            "spring.config.name=extractor-worker",
+            "server.port=0",
+            "memstream.extractor.retry.initial-interval=50ms",
+            "memstream.extractor.retry.max-attempts=2"
+        })
+class LlmPipelineIT {
+
+    private static final FakeOpenAiServer LLM = new FakeOpenAiServer().respondWith(LlmPipelineIT::answer);
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+        registry.add("memstream.extractor.group-id", () -> TestInfra.uniqueId("llm-extractor"));
+        registry.add("memstream.llm.base-url", LLM::baseUrl);
+        registry.add("memstream.llm.model", () -> "fake-model");
+    }
+
+    @AfterAll
+    static void stop() {
+        LLM.close();
+    }
+
+    /** Decides by the message: other tests' turns on the shared broker get "no facts". */
+    private static FakeOpenAiServer.Reply answer(JsonNode request) {
+        String message = request.get("messages").get(1).get("content").asString();
+        if (message.contains("LLM-GARBAGE")) {
+            return FakeOpenAiServer.content("I think they like cats?", 300, 8);
+        }
+        if (message.contains("LLM-OK")) {
+            return FakeOpenAiServer.content("""
+                    {"facts": [{"key": "pet.cat", "value": "Miso", "text": "User has a cat named Miso.",
+                                "memory_type": "semantic", "topics": ["pets"], "entities": ["Miso"],
+                                "event_date": "", "confidence": 0.85}]}""", 300, 40);
+        }
+        return FakeOpenAiServer.content("{\"facts\": []}", 300, 5);
+    }
+
+    private static Turn turn(String user, String content) {
+        Instant now = Instant.now();
+        return new Turn(
+                TestInfra.uniqueId("t"), "t1", "default", user, TestInfra.uniqueId("s"), "user", content, now, now);
+    }
+
+    @Test
+    void candidatesComeFromTheModelTaggedWithModelAndPromptVersion() {
+        String user = TestInfra.uniqueId("u");
+        Turn turn = turn(user, "LLM-OK: my cat is called Miso");
+        TopicWriter.send(Topics.TURNS, turn.sessionKey(), turn);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(TopicProbe.values(Topics.FACT_CANDIDATES))
+                        .filteredOn(c -> c.factKey().userId().equals(user))
+                        .singleElement()
+                        .satisfies(c -> {
+                            assertThat(c.factKey().key()).isEqualTo("pet.cat");
+                            assertThat(c.extractor()).isEqualTo("llm/fake-model/prompt-v1");
+                            assertThat(c.sourceTurnIds()).containsExactly(turn.turnId());
+                        }));
+    }
+
+    @Test
+    void aModelThatKeepsAnsweringOutsideTheSchemaDeadLettersTheTurn() {
+        String user = TestInfra.uniqueId("u");
+        Turn turn = turn(user, "LLM-GARBAGE: I have a cat");
+        TopicWriter.send(Topics.TURNS, turn.sessionKey(), turn);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(DeadLetters.all()).anySatisfy(letter -> {
+                    assertThat(letter.value()).contains(turn.turnId());
+                    assertThat(letter.originalTopic()).isEqualTo(Topics.TURNS.name());
+                    assertThat(letter.reason()).contains("not JSON in the facts schema");
+                }));
+        assertThat(TopicProbe.values(Topics.FACT_CANDIDATES))
+                .extracting(FactCandidate::factKey)
+                .noneMatch(k -> k.userId().equals(user));
+    }
+}
