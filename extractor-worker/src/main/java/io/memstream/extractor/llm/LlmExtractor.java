@@ -1,7 +1,10 @@
 package io.memstream.extractor.llm;
 
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -17,8 +20,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.StringNode;
@@ -26,8 +31,9 @@ import tools.jackson.databind.node.StringNode;
 /**
  * Extracts facts with an LLM: the versioned prompt, the key vocabulary and the user's known keys go
  * in; facts in the structured-output schema come out. The prompt version and the model travel with
- * every candidate. A failed call or an answer that is not the schema raises, so the turn is retried
- * and then dead-lettered by the listener's error handler; it never becomes "no facts".
+ * every candidate. Transient provider failures are retried with backoff; an answer outside the
+ * schema gets one repair attempt. What still fails raises, so the listener retries the turn and then
+ * dead-letters it: a failure never becomes "no facts".
  */
 public final class LlmExtractor implements Extractor {
 
@@ -54,9 +60,11 @@ public final class LlmExtractor implements Extractor {
     private final String prompt;
     private final KnownKeys knownKeys = new KnownKeys(10_000, 50);
     private final MeterRegistry meters;
+    private final LlmSettings settings;
 
     public LlmExtractor(ChatModel model, LlmSettings settings, MeterRegistry meters) {
         this.model = model;
+        this.settings = settings;
         this.id = "llm/" + settings.model() + "/prompt-" + settings.promptVersion();
         this.prompt = loadPrompt(settings.promptVersion());
         this.meters = meters;
@@ -77,13 +85,25 @@ public final class LlmExtractor implements Extractor {
                         "{{existing_keys}}",
                         String.join(", ", knownKeys.of(turn.tenantId(), turn.userId(), turn.namespace())))
                 .replace("{{turn_time}}", turn.createdAt().toString());
-        ChatResponse response = model.chat(ChatRequest.builder()
-                .messages(SystemMessage.from(system), UserMessage.from(turn.content()))
-                .responseFormat(FactSchema.RESPONSE_FORMAT)
-                .build());
-        record(turn.tenantId(), response.tokenUsage());
+        List<ChatMessage> conversation = List.of(SystemMessage.from(system), UserMessage.from(turn.content()));
+        ChatResponse response = call(turn.tenantId(), conversation);
+        List<ExtractedFact> facts;
+        try {
+            facts = parse(response.aiMessage().text());
+        } catch (MalformedLlmOutputException e) {
+            // One repair attempt: show the model its answer and what is wrong with it.
+            List<ChatMessage> repair = new ArrayList<>(conversation);
+            repair.add(AiMessage.from(String.valueOf(response.aiMessage().text())));
+            repair.add(UserMessage.from("That answer is invalid: " + e.getMessage()
+                    + ". Answer again with only JSON that matches the required schema."));
+            try {
+                facts = parse(call(turn.tenantId(), repair).aiMessage().text());
+            } catch (MalformedLlmOutputException again) {
+                throw new MalformedLlmOutputException(again.getMessage() + " (after one repair attempt)", again);
+            }
+        }
         List<FactCandidate> candidates = new ArrayList<>();
-        for (ExtractedFact fact : parse(response.aiMessage().text())) {
+        for (ExtractedFact fact : facts) {
             FactKey key = new FactKey(turn.tenantId(), turn.userId(), turn.namespace(), fact.key());
             knownKeys.remember(key);
             candidates.add(new FactCandidate(
@@ -101,6 +121,45 @@ public final class LlmExtractor implements Extractor {
                     turn.createdAt()));
         }
         return candidates;
+    }
+
+    /**
+     * Transient provider failures (429, 5xx, timeouts) are retried with exponential backoff and full
+     * jitter, so that many workers hitting a rate limit do not retry in lockstep.
+     */
+    private ChatResponse call(String tenant, List<ChatMessage> messages) {
+        ChatRequest request = ChatRequest.builder()
+                .messages(messages)
+                .responseFormat(FactSchema.RESPONSE_FORMAT)
+                .build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ChatResponse response = model.chat(request);
+                record(tenant, response.tokenUsage());
+                return response;
+            } catch (RetriableException e) {
+                if (attempt >= settings.maxAttempts()) {
+                    throw e;
+                }
+                meters.counter("memstream.llm.retries", "tenant", tenant).increment();
+                pause(backoff(attempt));
+            }
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long ceiling = Math.min(
+                settings.maxBackoff().toMillis(), settings.initialBackoff().toMillis() << Math.min(attempt - 1, 20));
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off from the LLM provider", e);
+        }
     }
 
     private static List<ExtractedFact> parse(String answer) {

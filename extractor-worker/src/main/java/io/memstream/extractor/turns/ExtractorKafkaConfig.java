@@ -56,6 +56,8 @@ class ExtractorKafkaConfig {
                 .timeout(llm.timeout())
                 .strictJsonSchema(true)
                 .temperature(0.0)
+                // Retries are LlmExtractor's, with jitter; langchain4j's own would multiply them.
+                .maxRetries(0)
                 .build();
         return new LlmExtractor(model, llm, meters);
     }

@@ -34,7 +34,15 @@ class LlmExtractorIT {
     void setUp() {
         llm = new FakeOpenAiServer();
         meters = new SimpleMeterRegistry();
-        LlmSettings settings = new LlmSettings(llm.baseUrl(), "test-key", "gpt-4o-mini", Duration.ofSeconds(5), "v1");
+        LlmSettings settings = new LlmSettings(
+                llm.baseUrl(),
+                "test-key",
+                "gpt-4o-mini",
+                Duration.ofSeconds(5),
+                "v1",
+                3,
+                Duration.ofMillis(10),
+                Duration.ofMillis(40));
         OpenAiChatModel model = OpenAiChatModel.builder()
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.apiKey())
@@ -121,30 +129,56 @@ class LlmExtractorIT {
     }
 
     @Test
-    void anAnswerOutsideTheSchemaIsAnErrorNotAnEmptyResult() {
-        llm.replyWithContent("Sure! The user works at TechCorp.", 400, 10)
-                .replyWithContent(
-                        "{\"facts\": [{\"key\": \"Work Employer!\", \"value\": \"x\", \"text\": \"x\","
-                                + " \"memory_type\": \"semantic\", \"topics\": [], \"entities\": [], \"event_date\": \"\","
-                                + " \"confidence\": 0.5}]}",
-                        400,
-                        10);
+    void anAnswerOutsideTheSchemaGetsOneRepairAttempt() {
+        llm.replyWithContent("Sure! The user works at TechCorp.", 400, 10).replyWithContent(EMPLOYER_FACT, 450, 60);
 
-        assertThatThrownBy(() -> extractor.extract(turn("turn-1", "I work at TechCorp")))
-                .isInstanceOf(MalformedLlmOutputException.class)
-                .hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> extractor.extract(turn("turn-2", "I work at TechCorp")))
-                .isInstanceOf(MalformedLlmOutputException.class)
-                .hasMessageContaining("Work Employer!");
+        FactCandidate c =
+                extractor.extract(turn("turn-1", "I work at TechCorp")).getFirst();
+
+        assertThat(c.factKey().key()).isEqualTo("work.employer");
+        JsonNode repair = llm.requests().get(1).get("messages");
+        assertThat(repair.get(2).get("content").asString()).isEqualTo("Sure! The user works at TechCorp.");
+        assertThat(repair.get(3).get("content").asString())
+                .contains("That answer is invalid")
+                .contains("not JSON");
     }
 
     @Test
-    void aProviderErrorIsAnErrorNotAnEmptyResult() {
-        llm.replyWithError(500, "{\"error\": {\"message\": \"boom\"}}", Map.of());
+    void anAnswerStillOutsideTheSchemaAfterTheRepairIsAnErrorNotAnEmptyResult() {
+        String badKey = "{\"facts\": [{\"key\": \"Work Employer!\", \"value\": \"x\", \"text\": \"x\","
+                + " \"memory_type\": \"semantic\", \"topics\": [], \"entities\": [], \"event_date\": \"\","
+                + " \"confidence\": 0.5}]}";
+        llm.replyWithContent("Sure!", 400, 10).replyWithContent(badKey, 400, 10);
+
+        assertThatThrownBy(() -> extractor.extract(turn("turn-1", "I work at TechCorp")))
+                .isInstanceOf(MalformedLlmOutputException.class)
+                .hasMessageContaining("Work Employer!")
+                .hasMessageContaining("after one repair attempt");
+        assertThat(llm.requests()).hasSize(2);
+    }
+
+    @Test
+    void rateLimitsAndServerErrorsAreRetriedWithBackoff() {
+        llm.replyWithError(429, "{\"error\": {\"message\": \"slow down\"}}", Map.of("Retry-After", "0"))
+                .replyWithError(503, "{\"error\": {\"message\": \"overloaded\"}}", Map.of())
+                .replyWithContent(EMPLOYER_FACT, 420, 60);
+
+        assertThat(extractor.extract(turn("turn-1", "I work at TechCorp"))).hasSize(1);
+        assertThat(llm.requests()).hasSize(3);
+        assertThat(meters.counter("memstream.llm.retries", "tenant", "t1").count())
+                .isEqualTo(2.0);
+    }
+
+    @Test
+    void aProviderThatKeepsFailingIsAnErrorAfterTheLastAttemptNotAnEmptyResult() {
+        for (int i = 0; i < 3; i++) {
+            llm.replyWithError(500, "{\"error\": {\"message\": \"boom\"}}", Map.of());
+        }
 
         assertThatThrownBy(() -> extractor.extract(turn("turn-1", "I work at TechCorp")))
                 .isInstanceOf(InternalServerException.class)
                 .hasMessageContaining("boom");
+        assertThat(llm.requests()).hasSize(3);
     }
 
     @Test
