@@ -8,10 +8,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,8 +25,17 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FakeOpenAiServer implements AutoCloseable {
 
-    /** One scripted answer. */
-    public record Reply(int status, String body, Map<String, String> headers) {}
+    /** One scripted answer, sent after {@code delay} (a slow provider). */
+    public record Reply(int status, String body, Map<String, String> headers, Duration delay) {
+
+        public Reply(int status, String body, Map<String, String> headers) {
+            this(status, body, headers, Duration.ZERO);
+        }
+
+        public Reply slowedBy(Duration by) {
+            return new Reply(status, body, headers, by);
+        }
+    }
 
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
@@ -38,6 +49,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
             throw new IllegalStateException("cannot start the fake OpenAI server", e);
         }
         server.createContext("/v1/chat/completions", this::handle);
+        // Concurrent calls, and a slow reply must not hold up the next one.
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -79,6 +92,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return new Reply(200, body.toString(), Map.of());
     }
 
+    /** The next call answers like this. */
+    public FakeOpenAiServer reply(Reply reply) {
+        replies.add(reply);
+        return this;
+    }
+
     /** The next call answers with this status and body, as a failing provider would. */
     public FakeOpenAiServer replyWithError(int status, String body, Map<String, String> headers) {
         replies.add(new Reply(status, body, headers));
@@ -100,6 +119,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
             if (reply == null) {
                 reply = new Reply(500, "{\"error\": {\"message\": \"no scripted reply left\"}}", Map.of());
+            }
+            if (!reply.delay().isZero()) {
+                try {
+                    Thread.sleep(reply.delay());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -5,6 +5,7 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.node.StringNode;
@@ -53,6 +55,9 @@ public final class LlmExtractor implements Extractor {
             "pet.<kind>",
             "plan.<subject>");
 
+    // A provider asking for a longer pause than this gets the turn back to the listener's retry.
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+
     private static final Pattern KEY = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
 
     private final ChatModel model;
@@ -62,12 +67,25 @@ public final class LlmExtractor implements Extractor {
     private final MeterRegistry meters;
     private final LlmSettings settings;
 
+    private final Consumer<Duration> pause;
+
     public LlmExtractor(ChatModel model, LlmSettings settings, MeterRegistry meters) {
+        this(model, settings, meters, LlmExtractor::sleep);
+    }
+
+    /** @param pause how to wait between attempts; tests record the waits instead of sleeping */
+    LlmExtractor(ChatModel model, LlmSettings settings, MeterRegistry meters, Consumer<Duration> pause) {
+        this.pause = pause;
         this.model = model;
         this.settings = settings;
         this.id = "llm/" + settings.model() + "/prompt-" + settings.promptVersion();
         this.prompt = loadPrompt(settings.promptVersion());
         this.meters = meters;
+    }
+
+    /** The HTTP client to build the chat model with, so that Retry-After reaches the backoff. */
+    public static HttpClientBuilder httpClient() {
+        return new HeaderAwareHttpClient.Builder();
     }
 
     @Override
@@ -138,13 +156,24 @@ public final class LlmExtractor implements Extractor {
                 record(tenant, response.tokenUsage());
                 return response;
             } catch (RetriableException e) {
-                if (attempt >= settings.maxAttempts()) {
+                Duration wait = wait(attempt, e);
+                if (attempt >= settings.maxAttempts() || wait.compareTo(MAX_RETRY_AFTER) > 0) {
+                    // Out of attempts, or asked to wait longer than a consumer should block: the
+                    // listener's own retry and dead-letter path takes over.
                     throw e;
                 }
                 meters.counter("memstream.llm.retries", "tenant", tenant).increment();
-                pause(backoff(attempt));
+                pause.accept(wait);
             }
         }
+    }
+
+    /** Our jittered backoff, or longer if the provider asked for longer (Retry-After). */
+    private Duration wait(int attempt, RetriableException failure) {
+        Duration backoff = backoff(attempt);
+        return ProviderHttpException.retryAfterOf(failure)
+                .filter(asked -> asked.compareTo(backoff) > 0)
+                .orElse(backoff);
     }
 
     private Duration backoff(int attempt) {
@@ -153,7 +182,7 @@ public final class LlmExtractor implements Extractor {
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
     }
 
-    private static void pause(Duration duration) {
+    private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {

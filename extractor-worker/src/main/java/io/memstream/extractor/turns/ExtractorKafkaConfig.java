@@ -50,6 +50,7 @@ class ExtractorKafkaConfig {
             return new RuleBasedExtractor();
         }
         ChatModel model = OpenAiChatModel.builder()
+                .httpClientBuilder(LlmExtractor.httpClient())
                 .baseUrl(llm.baseUrl())
                 .apiKey(llm.apiKey())
                 .modelName(llm.model())

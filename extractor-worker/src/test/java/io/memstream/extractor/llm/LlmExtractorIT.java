@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.Turn;
@@ -11,6 +12,8 @@ import io.memstream.testkit.FakeOpenAiServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +32,7 @@ class LlmExtractorIT {
     private FakeOpenAiServer llm;
     private SimpleMeterRegistry meters;
     private LlmExtractor extractor;
+    private final List<Duration> waits = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -38,12 +42,13 @@ class LlmExtractorIT {
                 llm.baseUrl(),
                 "test-key",
                 "gpt-4o-mini",
-                Duration.ofSeconds(5),
+                Duration.ofMillis(700),
                 "v1",
                 3,
                 Duration.ofMillis(10),
                 Duration.ofMillis(40));
         OpenAiChatModel model = OpenAiChatModel.builder()
+                .httpClientBuilder(LlmExtractor.httpClient())
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.apiKey())
                 .modelName(settings.model())
@@ -51,7 +56,7 @@ class LlmExtractorIT {
                 .strictJsonSchema(true)
                 .maxRetries(0)
                 .build();
-        extractor = new LlmExtractor(model, settings, meters);
+        extractor = new LlmExtractor(model, settings, meters, waits::add);
     }
 
     @AfterEach
@@ -155,6 +160,36 @@ class LlmExtractorIT {
                 .hasMessageContaining("Work Employer!")
                 .hasMessageContaining("after one repair attempt");
         assertThat(llm.requests()).hasSize(2);
+    }
+
+    @Test
+    void aSlowAnswerTimesOutAndIsRetried() {
+        llm.reply(FakeOpenAiServer.content(EMPLOYER_FACT, 420, 60).slowedBy(Duration.ofSeconds(3)))
+                .replyWithContent(EMPLOYER_FACT, 420, 60);
+
+        assertThat(extractor.extract(turn("turn-1", "I work at TechCorp"))).hasSize(1);
+        assertThat(llm.requests()).hasSize(2);
+        assertThat(meters.counter("memstream.llm.retries", "tenant", "t1").count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheBackoffIsHonoured() {
+        llm.replyWithError(429, "{\"error\": {\"message\": \"slow down\"}}", Map.of("Retry-After", "2"))
+                .replyWithContent(EMPLOYER_FACT, 420, 60);
+
+        assertThat(extractor.extract(turn("turn-1", "I work at TechCorp"))).hasSize(1);
+        assertThat(waits).containsExactly(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aProviderAskingForAVeryLongPauseHandsTheTurnBackAtOnce() {
+        llm.replyWithError(429, "{\"error\": {\"message\": \"come back in an hour\"}}", Map.of("Retry-After", "3600"));
+
+        assertThatThrownBy(() -> extractor.extract(turn("turn-1", "I work at TechCorp")))
+                .isInstanceOf(RateLimitException.class);
+        assertThat(waits).isEmpty();
+        assertThat(llm.requests()).hasSize(1);
     }
 
     @Test
