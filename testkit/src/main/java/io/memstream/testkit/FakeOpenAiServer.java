@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -41,6 +42,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private volatile Function<JsonNode, Reply> responder;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
 
     public FakeOpenAiServer() {
         try {
@@ -109,7 +112,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** The most requests this server was answering at the same moment. */
+    public int mostConcurrentRequests() {
+        return mostAtOnce.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        mostAtOnce.accumulateAndGet(active.incrementAndGet(), Math::max);
         try (exchange) {
             JsonNode request = Json.MAPPER.readTree(exchange.getRequestBody().readAllBytes());
             requests.add(request);
@@ -135,6 +144,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
+        } finally {
+            active.decrementAndGet();
         }
     }
 

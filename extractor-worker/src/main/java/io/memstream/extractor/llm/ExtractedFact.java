@@ -11,4 +11,5 @@ record ExtractedFact(
         List<String> topics,
         List<String> entities,
         String eventDate,
-        double confidence) {}
+        double confidence,
+        List<String> sourceTurnIds) {}

@@ -29,6 +29,7 @@ final class FactSchema {
                                                     .addProperty("entities", stringArray())
                                                     .addStringProperty("event_date")
                                                     .addProperty("confidence", new JsonNumberSchema())
+                                                    .addProperty("source_turn_ids", stringArray())
                                                     .required(
                                                             "key",
                                                             "value",
@@ -37,7 +38,8 @@ final class FactSchema {
                                                             "topics",
                                                             "entities",
                                                             "event_date",
-                                                            "confidence")
+                                                            "confidence",
+                                                            "source_turn_ids")
                                                     .additionalProperties(false)
                                                     .build())
                                             .build())

@@ -23,7 +23,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -95,19 +98,32 @@ public final class LlmExtractor implements Extractor {
 
     @Override
     public List<FactCandidate> extract(Turn turn) {
-        if (!turn.fromUser() || turn.userId() == null) {
+        return extract(List.of(turn), null);
+    }
+
+    /**
+     * One call for a session's new turns: the running summary and the new turns go in, never the
+     * thread before them, so the cost of a turn does not grow with the conversation.
+     */
+    @Override
+    public List<FactCandidate> extract(List<Turn> turns, String sessionSummary) {
+        List<Turn> fromUser =
+                turns.stream().filter(t -> t.fromUser() && t.userId() != null).toList();
+        if (fromUser.isEmpty()) {
             return List.of();
         }
+        Turn last = fromUser.getLast();
         String system = prompt.replace("{{vocabulary}}", String.join(", ", VOCABULARY))
                 .replace(
                         "{{existing_keys}}",
-                        String.join(", ", knownKeys.of(turn.tenantId(), turn.userId(), turn.namespace())))
-                .replace("{{turn_time}}", turn.createdAt().toString());
-        List<ChatMessage> conversation = List.of(SystemMessage.from(system), UserMessage.from(turn.content()));
-        ChatResponse response = call(turn.tenantId(), conversation);
+                        String.join(", ", knownKeys.of(last.tenantId(), last.userId(), last.namespace())))
+                .replace("{{turn_time}}", last.createdAt().toString());
+        List<ChatMessage> conversation =
+                List.of(SystemMessage.from(system), UserMessage.from(userMessage(fromUser, sessionSummary)));
+        ChatResponse response = call(last.tenantId(), conversation);
         List<ExtractedFact> facts;
         try {
-            facts = parse(response.aiMessage().text());
+            facts = parse(response.aiMessage().text(), fromUser);
         } catch (MalformedLlmOutputException e) {
             // One repair attempt: show the model its answer and what is wrong with it.
             List<ChatMessage> repair = new ArrayList<>(conversation);
@@ -115,17 +131,31 @@ public final class LlmExtractor implements Extractor {
             repair.add(UserMessage.from("That answer is invalid: " + e.getMessage()
                     + ". Answer again with only JSON that matches the required schema."));
             try {
-                facts = parse(call(turn.tenantId(), repair).aiMessage().text());
+                facts = parse(call(last.tenantId(), repair).aiMessage().text(), fromUser);
             } catch (MalformedLlmOutputException again) {
                 throw new MalformedLlmOutputException(again.getMessage() + " (after one repair attempt)", again);
             }
         }
+        Map<String, Turn> byId = new HashMap<>();
+        fromUser.forEach(t -> byId.put(t.turnId(), t));
         List<FactCandidate> candidates = new ArrayList<>();
         for (ExtractedFact fact : facts) {
-            FactKey key = new FactKey(turn.tenantId(), turn.userId(), turn.namespace(), fact.key());
+            List<String> sources =
+                    fact.sourceTurnIds() == null || fact.sourceTurnIds().isEmpty()
+                            ? fromUser.stream().map(Turn::turnId).toList()
+                            : fact.sourceTurnIds();
+            Turn said = sources.stream()
+                    .map(byId::get)
+                    .max(Comparator.comparing(Turn::createdAt))
+                    .orElseThrow();
+            FactKey key = new FactKey(said.tenantId(), said.userId(), said.namespace(), fact.key());
             knownKeys.remember(key);
             candidates.add(new FactCandidate(
-                    Ids.derived(id, turn.tenantId(), turn.turnId(), fact.key()),
+                    Ids.derived(
+                            id,
+                            said.tenantId(),
+                            String.join(",", sources.stream().sorted().toList()),
+                            fact.key()),
                     key,
                     StringNode.valueOf(fact.value()),
                     fact.text(),
@@ -133,12 +163,28 @@ public final class LlmExtractor implements Extractor {
                     fact.topics(),
                     fact.entities(),
                     fact.confidence(),
-                    List.of(turn.turnId()),
-                    turn.sessionId(),
+                    sources,
+                    said.sessionId(),
                     id,
-                    turn.createdAt()));
+                    said.createdAt()));
         }
         return candidates;
+    }
+
+    private static String userMessage(List<Turn> turns, String sessionSummary) {
+        StringBuilder message = new StringBuilder();
+        message.append("Conversation so far (summary): ")
+                .append(sessionSummary == null || sessionSummary.isBlank() ? "(none)" : sessionSummary)
+                .append("\n\nNew messages from the user, each with its id and time:\n");
+        for (Turn t : turns) {
+            message.append('[')
+                    .append(t.turnId())
+                    .append("] ")
+                    .append(t.createdAt())
+                    .append(": ");
+            message.append(t.content()).append('\n');
+        }
+        return message.toString().strip();
     }
 
     /**
@@ -191,7 +237,7 @@ public final class LlmExtractor implements Extractor {
         }
     }
 
-    private static List<ExtractedFact> parse(String answer) {
+    private static List<ExtractedFact> parse(String answer, List<Turn> turns) {
         ExtractedFacts facts;
         try {
             facts = Json.MAPPER.readValue(answer == null ? "" : answer, ExtractedFacts.class);
@@ -209,6 +255,11 @@ public final class LlmExtractor implements Extractor {
             }
             if (f.value() == null || f.text() == null || !(f.confidence() >= 0 && f.confidence() <= 1)) {
                 throw new MalformedLlmOutputException("the model returned an incomplete fact for " + f.key(), null);
+            }
+            if (f.sourceTurnIds() != null
+                    && !turns.stream().map(Turn::turnId).toList().containsAll(f.sourceTurnIds())) {
+                throw new MalformedLlmOutputException(
+                        "the model cited turns that are not in this batch: " + f.sourceTurnIds(), null);
             }
         }
         return facts.facts();

@@ -36,7 +36,7 @@ class SummaryRequestListener {
             id = "session-summarizer",
             groupId = "${memstream.extractor.group-id:memstream-extractor}-summaries",
             topics = "memstream.summary-requests",
-            containerFactory = "turnContainerFactory")
+            containerFactory = "summaryRequestContainerFactory")
     void onRequest(ConsumerRecord<byte[], byte[]> record)
             throws ExecutionException, InterruptedException, TimeoutException {
         SummaryRequest request = Topics.SUMMARY_REQUESTS.valueSerde().deserialize(record.topic(), record.value());

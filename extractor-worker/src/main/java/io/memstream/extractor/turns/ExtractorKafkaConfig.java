@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -86,10 +87,42 @@ class ExtractorKafkaConfig {
                 spec.valueSerde().serializer()));
     }
 
-    /** Turns are read as bytes so that an unreadable one can be dead-lettered exactly as it arrived. */
+    /** Dead letters are the records exactly as they arrived (bytes), with the reason in headers. */
     @Bean
-    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> turnContainerFactory(
+    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaProperties properties) {
+        var deadLetterTemplate = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                reliableProducer(properties), new ByteArraySerializer(), new ByteArraySerializer()));
+        return new DeadLetterPublishingRecoverer(
+                deadLetterTemplate, (record, exception) -> new TopicPartition(Topics.DEAD_LETTERS, -1));
+    }
+
+    @Bean
+    SessionBatchingConsumer turnConsumer(
             KafkaProperties properties,
+            @Value("${memstream.extractor.group-id:memstream-extractor}") String groupId,
+            @Value("${memstream.extractor.publish-timeout:30s}") java.time.Duration publishTimeout,
+            Extractor extractor,
+            KafkaTemplate<FactKey, FactCandidate> candidateTemplate,
+            DeadLetterPublishingRecoverer deadLetterRecoverer,
+            BatchingSettings batching) {
+        Map<String, Object> config = properties.buildConsumerProperties();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new SessionBatchingConsumer(
+                () -> new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                extractor,
+                candidateTemplate,
+                deadLetterRecoverer,
+                batching,
+                publishTimeout);
+    }
+
+    /** Summary requests are read as bytes so that an unreadable one is dead-lettered as it arrived. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> summaryRequestContainerFactory(
+            KafkaProperties properties,
+            DeadLetterPublishingRecoverer deadLetterRecoverer,
             @Value("${memstream.extractor.retry.initial-interval:500ms}") java.time.Duration initial,
             @Value("${memstream.extractor.retry.max-attempts:5}") int maxAttempts) {
         Map<String, Object> config = properties.buildConsumerProperties();
@@ -98,13 +131,9 @@ class ExtractorKafkaConfig {
         var factory = new ConcurrentKafkaListenerContainerFactory<byte[], byte[]>();
         factory.setConsumerFactory(
                 new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
-        var deadLetterTemplate = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-                reliableProducer(properties), new ByteArraySerializer(), new ByteArraySerializer()));
-        var recoverer = new DeadLetterPublishingRecoverer(
-                deadLetterTemplate, (record, exception) -> new TopicPartition(Topics.DEAD_LETTERS, -1));
         ExponentialBackOff backOff = new ExponentialBackOff(initial.toMillis(), 2.0);
         backOff.setMaxAttempts(maxAttempts);
-        var errorHandler = new DefaultErrorHandler(recoverer, backOff);
+        var errorHandler = new DefaultErrorHandler(deadLetterRecoverer, backOff);
         // A record that cannot be read will not become readable by waiting.
         errorHandler.addNotRetryableExceptions(SerializationException.class);
         factory.setCommonErrorHandler(errorHandler);

@@ -100,7 +100,9 @@ class LlmExtractorIT {
                 .isTrue();
         String system = request.get("messages").get(0).get("content").asString();
         assertThat(system).contains("work.employer, work.role").contains("Message time: 2026-11-21T10:00:00Z");
-        assertThat(request.get("messages").get(1).get("content").asString()).isEqualTo("I work at TechCorp");
+        assertThat(request.get("messages").get(1).get("content").asString())
+                .contains("Conversation so far (summary): (none)")
+                .contains("[turn-1] 2026-11-21T10:00:00Z: I work at TechCorp");
     }
 
     @Test
@@ -117,6 +119,40 @@ class LlmExtractorIT {
         assertThat(secondPrompt)
                 .contains("Keys this user already has (reuse them for the same attribute): work.employer");
         assertThat(later.factKey().key()).isEqualTo("work.employer");
+    }
+
+    @Test
+    void aSessionsNewTurnsGoInOneCallWithItsRunningSummaryAndFactsCiteTheirTurns() {
+        llm.replyWithContent("""
+                {"facts": [{"key": "diet", "value": "vegan", "text": "User is vegan.", "memory_type": "semantic",
+                            "topics": ["diet"], "entities": [], "event_date": "", "confidence": 0.9,
+                            "source_turn_ids": ["turn-2"]}]}""", 500, 40);
+        Turn first = turn("turn-1", "Hello there");
+        Turn second = new Turn("turn-2", "t1", "default", "u1", "s1", "user", "I'm vegan", T0.plusSeconds(5), T0);
+
+        List<FactCandidate> found = extractor.extract(List.of(first, second), "User: Hi, I'm Ana.");
+
+        assertThat(llm.requests()).hasSize(1);
+        String message =
+                llm.requests().getFirst().get("messages").get(1).get("content").asString();
+        assertThat(message)
+                .contains("Conversation so far (summary): User: Hi, I'm Ana.")
+                .contains("[turn-1]")
+                .contains("[turn-2] 2026-11-21T10:00:05Z: I'm vegan");
+        FactCandidate diet = found.getFirst();
+        assertThat(diet.sourceTurnIds()).containsExactly("turn-2");
+        assertThat(diet.observedAt()).isEqualTo(T0.plusSeconds(5));
+    }
+
+    @Test
+    void citingATurnThatIsNotInTheBatchIsOffSchema() {
+        String cites = EMPLOYER_FACT.replace(
+                "\"confidence\": 0.9}", "\"confidence\": 0.9, \"source_turn_ids\": [\"elsewhere\"]}");
+        llm.replyWithContent(cites, 400, 10).replyWithContent(cites, 400, 10);
+
+        assertThatThrownBy(() -> extractor.extract(turn("turn-1", "I work at TechCorp")))
+                .isInstanceOf(MalformedLlmOutputException.class)
+                .hasMessageContaining("not in this batch");
     }
 
     @Test

@@ -1,0 +1,303 @@
+package io.memstream.extractor.turns;
+
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.events.SessionKey;
+import io.memstream.common.events.SummaryRequest;
+import io.memstream.common.events.Turn;
+import io.memstream.common.topics.Topics;
+import io.memstream.extractor.summaries.ExtractiveSummarizer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+
+/**
+ * Reads the turns topic and extracts per session, in batches, in parallel across sessions:
+ *
+ * <ul>
+ *   <li>a session's turns are buffered until there are {@code maxTurns} of them or none has come
+ *       for {@code maxIdle}; each batch goes to the extractor with the session's bounded running
+ *       summary, so each turn is read once and never the whole thread again;
+ *   <li>one batch per session at a time keeps a session's order; other sessions run meanwhile, up
+ *       to {@code maxConcurrent}, however few partitions there are;
+ *   <li>the poll loop never waits for an extraction, so a slow LLM cannot make the consumer miss
+ *       {@code max.poll.interval.ms}; offsets are committed only up to the oldest turn whose
+ *       candidates are not yet published;
+ *   <li>a batch that fails after the extractor's own retries is dead-lettered turn by turn with the
+ *       reason, and only that session's batch is affected.
+ * </ul>
+ */
+public final class SessionBatchingConsumer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionBatchingConsumer.class);
+    private static final long IDLE_SESSION = Duration.ofHours(1).toNanos();
+
+    private record Pending(Turn turn, ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition() {
+            return new TopicPartition(record.topic(), record.partition());
+        }
+    }
+
+    private static final class Session {
+        final List<Pending> buffer = new ArrayList<>();
+        long lastArrivalNanos;
+        boolean inFlight;
+        String summary;
+    }
+
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final Extractor extractor;
+    private final KafkaTemplate<FactKey, FactCandidate> candidates;
+    private final DeadLetterPublishingRecoverer deadLetters;
+    private final BatchingSettings settings;
+    private final Duration publishTimeout;
+    private final ExtractiveSummarizer summarizer;
+    private final Map<SessionKey, Session> sessions = new ConcurrentHashMap<>();
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final AtomicInteger buffered = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Semaphore calls;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile Consumer<byte[], byte[]> consumer;
+    private Thread pollThread;
+
+    public SessionBatchingConsumer(
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            Extractor extractor,
+            KafkaTemplate<FactKey, FactCandidate> candidates,
+            DeadLetterPublishingRecoverer deadLetters,
+            BatchingSettings settings,
+            Duration publishTimeout) {
+        this.consumers = consumers;
+        this.extractor = extractor;
+        this.candidates = candidates;
+        this.deadLetters = deadLetters;
+        this.settings = settings;
+        this.publishTimeout = publishTimeout;
+        this.summarizer = new ExtractiveSummarizer(settings.summaryChars());
+        this.calls = new Semaphore(settings.maxConcurrent());
+    }
+
+    @Override
+    public void start() {
+        if (running.compareAndSet(false, true)) {
+            pollThread = Thread.ofPlatform().name("turn-batcher").start(this::pollLoop);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (running.compareAndSet(true, false)) {
+            Consumer<byte[], byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
+            try {
+                pollThread.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            workers.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    private void pollLoop() {
+        try (Consumer<byte[], byte[]> c = consumers.get()) {
+            consumer = c;
+            c.subscribe(List.of(Topics.TURNS.name()), new Rebalance(c));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(50))) {
+                    accept(record);
+                }
+                dispatch(System.nanoTime());
+                commit(c);
+                applyBackpressure(c);
+            }
+            awaitInFlight(Duration.ofSeconds(20));
+            commit(c);
+        } catch (WakeupException stopping) {
+            // stop() woke the consumer up: nothing to do.
+        } catch (RuntimeException e) {
+            log.error("the turn consumer stopped", e);
+        }
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        offsets.started(tp, record.offset());
+        Turn turn;
+        try {
+            turn = Topics.TURNS.valueSerde().deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            // Unreadable turns cannot become readable by waiting: park them at once.
+            deadLetters.accept(record, e);
+            offsets.done(tp, record.offset());
+            return;
+        }
+        Session session = sessions.computeIfAbsent(turn.sessionKey(), k -> new Session());
+        synchronized (session) {
+            session.buffer.add(new Pending(turn, record));
+            session.lastArrivalNanos = System.nanoTime();
+        }
+        buffered.incrementAndGet();
+    }
+
+    private void dispatch(long now) {
+        sessions.forEach((key, session) -> {
+            List<Pending> batch;
+            synchronized (session) {
+                // A session quiet for an hour gives up its running summary; memory stays bounded.
+                if (!session.inFlight && session.buffer.isEmpty() && now - session.lastArrivalNanos > IDLE_SESSION) {
+                    sessions.remove(key, session);
+                    return;
+                }
+                boolean ready = session.buffer.size() >= settings.maxTurns()
+                        || now - session.lastArrivalNanos >= settings.maxIdle().toNanos();
+                if (session.inFlight || session.buffer.isEmpty() || !ready) {
+                    return;
+                }
+                int size = Math.min(settings.maxTurns(), session.buffer.size());
+                batch = new ArrayList<>(session.buffer.subList(0, size));
+                session.buffer.subList(0, size).clear();
+                session.inFlight = true;
+            }
+            workers.submit(() -> process(session, batch));
+        });
+    }
+
+    private void process(Session session, List<Pending> batch) {
+        List<Turn> turns = batch.stream().map(Pending::turn).toList();
+        try {
+            calls.acquire();
+            List<FactCandidate> found;
+            try {
+                found = extractor.extract(turns, session.summary);
+            } finally {
+                calls.release();
+            }
+            CompletableFuture<?>[] sends = found.stream()
+                    .map(c -> candidates.send(Topics.FACT_CANDIDATES.name(), c.factKey(), c))
+                    .toArray(CompletableFuture[]::new);
+            CompletableFuture.allOf(sends).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            session.summary = summarize(session.summary, turns);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            log.warn("extraction failed for a batch of {} turns; dead-lettering them: {}", batch.size(), e.toString());
+            batch.forEach(p -> deadLetters.accept(p.record(), e));
+        } finally {
+            batch.forEach(p -> offsets.done(p.partition(), p.record().offset()));
+            buffered.addAndGet(-batch.size());
+            synchronized (session) {
+                session.inFlight = false;
+            }
+        }
+    }
+
+    /** The session's context for its next batch: bounded, so its cost stays flat. */
+    private String summarize(String previous, List<Turn> turns) {
+        Turn last = turns.getLast();
+        List<SummaryRequest.Message> messages = turns.stream()
+                .map(t -> new SummaryRequest.Message(t.turnId(), t.role(), t.content(), t.createdAt()))
+                .toList();
+        return summarizer.summarize(new SummaryRequest(
+                last.tenantId(),
+                last.namespace(),
+                last.userId(),
+                last.sessionId(),
+                "running",
+                previous,
+                messages,
+                Instant.now()));
+    }
+
+    private void commit(Consumer<byte[], byte[]> c) {
+        var ready = offsets.committable();
+        ready.keySet().retainAll(c.assignment());
+        if (!ready.isEmpty()) {
+            c.commitSync(ready);
+            offsets.committed(ready);
+        }
+    }
+
+    private void applyBackpressure(Consumer<byte[], byte[]> c) {
+        if (buffered.get() >= settings.maxBuffered()) {
+            c.pause(c.assignment());
+        } else if (!c.paused().isEmpty()) {
+            c.resume(c.paused());
+        }
+    }
+
+    private void awaitInFlight(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (offsets.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * On losing partitions: commit what is finished, and drop the buffered turns of those partitions;
+     * the next owner reads them again from the committed offset. A batch still in flight may publish
+     * candidates the next owner publishes too; dedup recognises evidence it already counted.
+     */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        private final Consumer<byte[], byte[]> consumer;
+
+        Rebalance(Consumer<byte[], byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            commit(consumer);
+            sessions.values().forEach(session -> {
+                synchronized (session) {
+                    int before = session.buffer.size();
+                    session.buffer.removeIf(p -> revoked.contains(p.partition()));
+                    buffered.addAndGet(session.buffer.size() - before);
+                }
+            });
+            revoked.forEach(offsets::forget);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            // Positions come from the committed offsets.
+        }
+    }
+}
