@@ -70,6 +70,19 @@ final class Pipeline implements AutoCloseable {
         return application.run(args);
     }
 
+    /**
+     * One more extractor-worker, in its own consumer group, with extra properties (an LLM, say), that
+     * feeds the shared pipeline's dedup-stream. The caller closes it.
+     */
+    static ConfigurableApplicationContext extraExtractor(Map<String, Object> extra) {
+        shared();
+        Map<String, Object> properties = new HashMap<>(TestInfra.properties());
+        properties.put("server.port", "0");
+        properties.put("memstream.extractor.group-id", TestInfra.uniqueId("memstream-extractor-extra"));
+        properties.putAll(extra);
+        return run(ExtractorWorkerApplication.application(), properties);
+    }
+
     String apiBaseUrl() {
         return "http://127.0.0.1:" + apiPort;
     }

@@ -8,16 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fact keys recently extracted for each user, most recent last, so that the next prompt can
- * ask the model to reuse them and the same attribute keeps the same key (and so dedups). Bounded in
- * both users and keys per user; this worker's memory only, a hint, not a source of truth.
+ * The fact keys each user has, most recent last, so that the next prompt can ask the model to reuse
+ * them and the same attribute keeps the same key (and so dedups). Fed by the facts changelog (every
+ * key dedup accepted, whoever produced it) and by this worker's own extractions; bounded in users and
+ * in keys per user. A hint for the prompt, not a source of truth.
  */
-final class KnownKeys {
+public final class KnownKeys {
 
     private final int perUser;
     private final Map<String, LinkedHashSet<String>> byUser;
 
-    KnownKeys(int users, int perUser) {
+    public KnownKeys(int users, int perUser) {
         this.perUser = perUser;
         this.byUser = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -34,7 +35,7 @@ final class KnownKeys {
         return keys == null ? List.of() : new ArrayList<>(keys);
     }
 
-    synchronized void remember(FactKey key) {
+    public synchronized void remember(FactKey key) {
         LinkedHashSet<String> keys =
                 byUser.computeIfAbsent(id(key.tenantId(), key.userId(), key.namespace()), k -> new LinkedHashSet<>());
         keys.remove(key.key());

@@ -66,19 +66,25 @@ public final class LlmExtractor implements Extractor {
     private final ChatModel model;
     private final String id;
     private final String prompt;
-    private final KnownKeys knownKeys = new KnownKeys(10_000, 50);
+    private final KnownKeys knownKeys;
     private final MeterRegistry meters;
     private final LlmSettings settings;
 
     private final Consumer<Duration> pause;
 
-    public LlmExtractor(ChatModel model, LlmSettings settings, MeterRegistry meters) {
-        this(model, settings, meters, LlmExtractor::sleep);
+    public LlmExtractor(ChatModel model, LlmSettings settings, KnownKeys knownKeys, MeterRegistry meters) {
+        this(model, settings, knownKeys, meters, LlmExtractor::sleep);
     }
 
     /** @param pause how to wait between attempts; tests record the waits instead of sleeping */
-    LlmExtractor(ChatModel model, LlmSettings settings, MeterRegistry meters, Consumer<Duration> pause) {
+    LlmExtractor(
+            ChatModel model,
+            LlmSettings settings,
+            KnownKeys knownKeys,
+            MeterRegistry meters,
+            Consumer<Duration> pause) {
         this.pause = pause;
+        this.knownKeys = knownKeys;
         this.model = model;
         this.settings = settings;
         this.id = "llm/" + settings.model() + "/prompt-" + settings.promptVersion();

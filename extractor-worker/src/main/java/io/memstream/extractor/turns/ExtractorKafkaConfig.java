@@ -8,6 +8,8 @@ import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.SessionSummary;
 import io.memstream.common.topics.TopicInstaller;
 import io.memstream.common.topics.Topics;
+import io.memstream.extractor.llm.KnownKeys;
+import io.memstream.extractor.llm.KnownKeysListener;
 import io.memstream.extractor.llm.LlmExtractor;
 import io.memstream.extractor.llm.LlmSettings;
 import io.memstream.extractor.rules.RuleBasedExtractor;
@@ -44,9 +46,31 @@ class ExtractorKafkaConfig {
         return new KafkaAdmin.NewTopics(TopicInstaller.newTopics(replication).toArray(NewTopic[]::new));
     }
 
+    @Bean
+    KnownKeys knownKeys() {
+        return new KnownKeys(10_000, 50);
+    }
+
+    @Bean
+    KnownKeysListener knownKeysListener(KnownKeys knownKeys) {
+        return new KnownKeysListener(knownKeys);
+    }
+
+    /** The changelog is read from its start (7 days) so that a new worker knows the users' keys. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> knownKeysContainerFactory(KafkaProperties properties) {
+        Map<String, Object> config = properties.buildConsumerProperties();
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        var factory = new ConcurrentKafkaListenerContainerFactory<byte[], byte[]>();
+        factory.setConsumerFactory(
+                new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        return factory;
+    }
+
     /** The LLM when one is configured; otherwise the offline rules, so the pipeline always runs. */
     @Bean
-    Extractor extractor(LlmSettings llm, MeterRegistry meters) {
+    Extractor extractor(LlmSettings llm, KnownKeys knownKeys, MeterRegistry meters) {
         if (!llm.configured()) {
             return new RuleBasedExtractor();
         }
@@ -61,7 +85,7 @@ class ExtractorKafkaConfig {
                 // Retries are LlmExtractor's, with jitter; langchain4j's own would multiply them.
                 .maxRetries(0)
                 .build();
-        return new LlmExtractor(model, llm, meters);
+        return new LlmExtractor(model, llm, knownKeys, meters);
     }
 
     @Bean

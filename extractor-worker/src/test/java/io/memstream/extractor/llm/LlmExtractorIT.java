@@ -56,7 +56,7 @@ class LlmExtractorIT {
                 .strictJsonSchema(true)
                 .maxRetries(0)
                 .build();
-        extractor = new LlmExtractor(model, settings, meters, waits::add);
+        extractor = new LlmExtractor(model, settings, new KnownKeys(100, 50), meters, waits::add);
     }
 
     @AfterEach

@@ -13,6 +13,7 @@ import io.memstream.testkit.TopicProbe;
 import io.memstream.testkit.TopicWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -52,6 +53,10 @@ class LlmPipelineIT {
     /** Decides by the message: other tests' turns on the shared broker get "no facts". */
     private static FakeOpenAiServer.Reply answer(JsonNode request) {
         String message = request.get("messages").get(1).get("content").asString();
+        if (message.contains("LLM-STUCK")) {
+            return new FakeOpenAiServer.Reply(503, "{\"error\": {\"message\": \"overloaded\"}}", Map.of())
+                    .slowedBy(Duration.ofSeconds(2));
+        }
         if (message.contains("LLM-GARBAGE")) {
             return FakeOpenAiServer.content("I think they like cats?", 300, 8);
         }
@@ -102,5 +107,27 @@ class LlmPipelineIT {
         assertThat(TopicProbe.values(Topics.FACT_CANDIDATES))
                 .extracting(FactCandidate::factKey)
                 .noneMatch(k -> k.userId().equals(user));
+    }
+
+    @Test
+    void aSessionWhoseModelCallsKeepFailingDoesNotHoldUpOtherSessions() {
+        String stuckUser = TestInfra.uniqueId("u");
+        Turn stuck = turn(stuckUser, "LLM-STUCK: hello");
+        TopicWriter.send(Topics.TURNS, stuck.sessionKey(), stuck);
+        String user = TestInfra.uniqueId("u");
+        Turn fine = turn(user, "LLM-OK: my cat is called Miso");
+        TopicWriter.send(Topics.TURNS, fine.sessionKey(), fine);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(TopicProbe.values(Topics.FACT_CANDIDATES))
+                        .anyMatch(c -> c.factKey().userId().equals(user)));
+        // The other session is still retrying (2 s per failing call, four attempts) while this one is done.
+        assertThat(DeadLetters.all()).noneMatch(l -> l.value().contains(stuck.turnId()));
+
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(DeadLetters.all()).anySatisfy(l -> {
+                    assertThat(l.value()).contains(stuck.turnId());
+                    assertThat(l.reason()).contains("overloaded");
+                }));
     }
 }
