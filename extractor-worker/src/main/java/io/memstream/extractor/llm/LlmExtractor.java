@@ -5,10 +5,10 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.RetriableException;
-import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.TokenUsage;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
@@ -92,9 +92,22 @@ public final class LlmExtractor implements Extractor {
         this.meters = meters;
     }
 
-    /** The HTTP client to build the chat model with, so that Retry-After reaches the backoff. */
-    public static HttpClientBuilder httpClient() {
-        return new HeaderAwareHttpClient.Builder();
+    /**
+     * The chat model for these settings: strict structured output, deterministic sampling, and an
+     * HTTP client that keeps Retry-After. Retries are this class's, with jitter; langchain4j's own
+     * would multiply them.
+     */
+    public static ChatModel chatModel(LlmSettings settings) {
+        return OpenAiChatModel.builder()
+                .httpClientBuilder(new HeaderAwareHttpClient.Builder())
+                .baseUrl(settings.baseUrl())
+                .apiKey(settings.apiKey())
+                .modelName(settings.model())
+                .timeout(settings.timeout())
+                .strictJsonSchema(true)
+                .temperature(0.0)
+                .maxRetries(0)
+                .build();
     }
 
     @Override

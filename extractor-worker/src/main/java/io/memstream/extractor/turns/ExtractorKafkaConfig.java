@@ -1,7 +1,5 @@
 package io.memstream.extractor.turns;
 
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
@@ -74,18 +72,7 @@ class ExtractorKafkaConfig {
         if (!llm.configured()) {
             return new RuleBasedExtractor();
         }
-        ChatModel model = OpenAiChatModel.builder()
-                .httpClientBuilder(LlmExtractor.httpClient())
-                .baseUrl(llm.baseUrl())
-                .apiKey(llm.apiKey())
-                .modelName(llm.model())
-                .timeout(llm.timeout())
-                .strictJsonSchema(true)
-                .temperature(0.0)
-                // Retries are LlmExtractor's, with jitter; langchain4j's own would multiply them.
-                .maxRetries(0)
-                .build();
-        return new LlmExtractor(model, llm, knownKeys, meters);
+        return new LlmExtractor(LlmExtractor.chatModel(llm), llm, knownKeys, meters);
     }
 
     @Bean

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.RateLimitException;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.Turn;
 import io.memstream.testkit.FakeOpenAiServer;
@@ -47,16 +46,8 @@ class LlmExtractorIT {
                 3,
                 Duration.ofMillis(10),
                 Duration.ofMillis(40));
-        OpenAiChatModel model = OpenAiChatModel.builder()
-                .httpClientBuilder(LlmExtractor.httpClient())
-                .baseUrl(settings.baseUrl())
-                .apiKey(settings.apiKey())
-                .modelName(settings.model())
-                .timeout(settings.timeout())
-                .strictJsonSchema(true)
-                .maxRetries(0)
-                .build();
-        extractor = new LlmExtractor(model, settings, new KnownKeys(100, 50), meters, waits::add);
+        extractor = new LlmExtractor(
+                LlmExtractor.chatModel(settings), settings, new KnownKeys(100, 50), meters, waits::add);
     }
 
     @AfterEach
