@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -134,17 +135,22 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
             consumer = c;
             c.subscribe(List.of(Topics.TURNS.name()), new Rebalance(c));
             while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(50))) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = c.poll(Duration.ofMillis(50));
+                } catch (WakeupException stopping) {
+                    break;
+                }
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     accept(record);
                 }
                 dispatch(System.nanoTime());
                 commit(c);
                 applyBackpressure(c);
             }
+            // Let running batches publish, then commit what they finished.
             awaitInFlight(Duration.ofSeconds(20));
             commit(c);
-        } catch (WakeupException stopping) {
-            // stop() woke the consumer up: nothing to do.
         } catch (RuntimeException e) {
             log.error("the turn consumer stopped", e);
         }
@@ -195,6 +201,7 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
 
     private void process(Session session, List<Pending> batch) {
         List<Turn> turns = batch.stream().map(Pending::turn).toList();
+        boolean finished = true;
         try {
             calls.acquire();
             List<FactCandidate> found;
@@ -209,13 +216,21 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
             CompletableFuture.allOf(sends).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
             session.summary = summarize(session.summary, turns);
         } catch (InterruptedException e) {
+            // Shutting down mid-batch: these turns stay uncommitted, so the next owner extracts them.
             Thread.currentThread().interrupt();
-            return;
+            finished = false;
         } catch (Exception e) {
+            if (!running.get() || Thread.currentThread().isInterrupted()) {
+                // Failed because we are stopping, not because of the turns: leave them to the next owner.
+                finished = false;
+                return;
+            }
             log.warn("extraction failed for a batch of {} turns; dead-lettering them: {}", batch.size(), e.toString());
             batch.forEach(p -> deadLetters.accept(p.record(), e));
         } finally {
-            batch.forEach(p -> offsets.done(p.partition(), p.record().offset()));
+            if (finished) {
+                batch.forEach(p -> offsets.done(p.partition(), p.record().offset()));
+            }
             buffered.addAndGet(-batch.size());
             synchronized (session) {
                 session.inFlight = false;
