@@ -37,8 +37,8 @@ import tools.jackson.databind.node.StringNode;
  * Extracts facts with an LLM: the versioned prompt, the key vocabulary and the user's known keys go
  * in; facts in the structured-output schema come out. The prompt version and the model travel with
  * every candidate. Transient provider failures are retried with backoff; an answer outside the
- * schema gets one repair attempt. What still fails raises, so the listener retries the turn and then
- * dead-letters it: a failure never becomes "no facts".
+ * schema gets one repair attempt. What still fails raises: the consumer retries a provider failure
+ * later and dead-letters output the model cannot get right; a failure never becomes "no facts".
  */
 public final class LlmExtractor implements Extractor {
 
@@ -58,7 +58,8 @@ public final class LlmExtractor implements Extractor {
             "pet.<kind>",
             "plan.<subject>");
 
-    // A provider asking for a longer pause than this gets the turn back to the listener's retry.
+    // A provider asking for a longer pause than this gets the batch back to the consumer, which
+    // retries it later without holding a thread.
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private static final Pattern KEY = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
@@ -223,8 +224,8 @@ public final class LlmExtractor implements Extractor {
             } catch (RetriableException e) {
                 Duration wait = wait(attempt, e);
                 if (attempt >= settings.maxAttempts() || wait.compareTo(MAX_RETRY_AFTER) > 0) {
-                    // Out of attempts, or asked to wait longer than a consumer should block: the
-                    // listener's own retry and dead-letter path takes over.
+                    // Out of attempts, or asked to wait longer than a worker should block: the
+                    // consumer puts the batch back and tries it again later.
                     throw e;
                 }
                 meters.counter("memstream.llm.retries", "tenant", tenant).increment();

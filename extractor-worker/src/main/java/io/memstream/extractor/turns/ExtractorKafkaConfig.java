@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -118,6 +119,8 @@ class ExtractorKafkaConfig {
             BatchingSettings batching) {
         Map<String, Object> config = properties.buildConsumerProperties();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        // Incremental rebalances: partitions that stay put are not revoked and re-read.
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new SessionBatchingConsumer(

@@ -1,11 +1,13 @@
 package io.memstream.extractor.turns;
 
+import dev.langchain4j.exception.LangChain4jException;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.SummaryRequest;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
+import io.memstream.extractor.llm.MalformedLlmOutputException;
 import io.memstream.extractor.summaries.ExtractiveSummarizer;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,11 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -47,18 +51,24 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
  *   <li>the poll loop never waits for an extraction, so a slow LLM cannot make the consumer miss
  *       {@code max.poll.interval.ms}; offsets are committed only up to the oldest turn whose
  *       candidates are not yet published;
- *   <li>a batch that fails after the extractor's own retries is dead-lettered turn by turn with the
- *       reason, and only that session's batch is affected.
+ *   <li>a batch the provider or the broker fails after the extractor's own retries waits and is
+ *       tried again (only that session waits); a batch whose turns themselves cannot be extracted
+ *       (output the model cannot get right) is dead-lettered turn by turn with the reason.
  * </ul>
  */
 public final class SessionBatchingConsumer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SessionBatchingConsumer.class);
     private static final long IDLE_SESSION = Duration.ofHours(1).toNanos();
+    private static final Duration MAX_SESSION_PAUSE = Duration.ofMinutes(5);
 
-    private record Pending(Turn turn, ConsumerRecord<byte[], byte[]> record) {
+    private record Pending(Turn turn, ConsumerRecord<byte[], byte[]> record, OffsetTracker.Claim claim) {
         TopicPartition partition() {
             return new TopicPartition(record.topic(), record.partition());
+        }
+
+        void done() {
+            claim.done(record.offset());
         }
     }
 
@@ -66,7 +76,10 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
         final List<Pending> buffer = new ArrayList<>();
         long lastArrivalNanos;
         boolean inFlight;
-        String summary;
+        volatile String summary;
+        // After a provider failure the session waits; other sessions do not.
+        long notBeforeNanos;
+        int failures;
     }
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
@@ -83,6 +96,7 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
     private final Semaphore calls;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private volatile Consumer<byte[], byte[]> consumer;
+    private volatile boolean polling;
     private Thread pollThread;
 
     public SessionBatchingConsumer(
@@ -130,47 +144,69 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
         return running.get();
     }
 
+    /** Runs until stopped; a consumer that fails is closed and a new one takes over. */
     private void pollLoop() {
-        try (Consumer<byte[], byte[]> c = consumers.get()) {
-            consumer = c;
-            c.subscribe(List.of(Topics.TURNS.name()), new Rebalance(c));
-            while (running.get()) {
-                ConsumerRecords<byte[], byte[]> records;
-                try {
-                    records = c.poll(Duration.ofMillis(50));
-                } catch (WakeupException stopping) {
-                    break;
-                }
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    accept(record);
-                }
-                dispatch(System.nanoTime());
-                commit(c);
-                applyBackpressure(c);
+        while (running.get()) {
+            try (Consumer<byte[], byte[]> c = consumers.get()) {
+                consumer = c;
+                consume(c);
+            } catch (RuntimeException e) {
+                polling = false;
+                log.error("the turn consumer failed; starting a new one in 1 s", e);
+                sleepQuietly(Duration.ofSeconds(1));
             }
-            // Let running batches publish, then commit what they finished.
-            awaitInFlight(Duration.ofSeconds(20));
-            commit(c);
-        } catch (RuntimeException e) {
-            log.error("the turn consumer stopped", e);
         }
+        polling = false;
+    }
+
+    private void consume(Consumer<byte[], byte[]> c) {
+        c.subscribe(List.of(Topics.TURNS.name()), new Rebalance(c));
+        polling = true;
+        while (running.get()) {
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = c.poll(Duration.ofMillis(50));
+            } catch (WakeupException stopping) {
+                break;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                accept(record);
+            }
+            dispatch(System.nanoTime());
+            try {
+                commit(c);
+            } catch (RebalanceInProgressException | CommitFailedException e) {
+                // The group is rebalancing: the revocation callback commits, or the next loop does.
+                log.debug("commit deferred: {}", e.toString());
+            }
+            applyBackpressure(c);
+        }
+        // Let running batches publish, then commit what they finished.
+        awaitInFlight(Duration.ofSeconds(20));
+        commit(c);
+    }
+
+    /** For the health endpoint: false while no consumer is polling. */
+    public boolean polling() {
+        return polling;
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        offsets.started(tp, record.offset());
+        OffsetTracker.Claim claim = offsets.started(tp, record.offset());
         Turn turn;
         try {
             turn = Topics.TURNS.valueSerde().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            // Unreadable turns cannot become readable by waiting: park them at once.
+            // Unreadable turns cannot become readable by waiting: park them at once. If even that
+            // fails, the record stays pending (uncommitted) and the consumer starts over.
             deadLetters.accept(record, e);
-            offsets.done(tp, record.offset());
+            claim.done(record.offset());
             return;
         }
         Session session = sessions.computeIfAbsent(turn.sessionKey(), k -> new Session());
         synchronized (session) {
-            session.buffer.add(new Pending(turn, record));
+            session.buffer.add(new Pending(turn, record, claim));
             session.lastArrivalNanos = System.nanoTime();
         }
         buffered.incrementAndGet();
@@ -187,7 +223,7 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
                 }
                 boolean ready = session.buffer.size() >= settings.maxTurns()
                         || now - session.lastArrivalNanos >= settings.maxIdle().toNanos();
-                if (session.inFlight || session.buffer.isEmpty() || !ready) {
+                if (session.inFlight || session.buffer.isEmpty() || !ready || now < session.notBeforeNanos) {
                     return;
                 }
                 int size = Math.min(settings.maxTurns(), session.buffer.size());
@@ -201,7 +237,7 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
 
     private void process(Session session, List<Pending> batch) {
         List<Turn> turns = batch.stream().map(Pending::turn).toList();
-        boolean finished = true;
+        Outcome outcome = Outcome.DONE;
         try {
             calls.acquire();
             List<FactCandidate> found;
@@ -218,23 +254,66 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
         } catch (InterruptedException e) {
             // Shutting down mid-batch: these turns stay uncommitted, so the next owner extracts them.
             Thread.currentThread().interrupt();
-            finished = false;
+            outcome = Outcome.ABANDONED;
         } catch (Exception e) {
-            if (!running.get() || Thread.currentThread().isInterrupted()) {
-                // Failed because we are stopping, not because of the turns: leave them to the next owner.
-                finished = false;
-                return;
-            }
-            log.warn("extraction failed for a batch of {} turns; dead-lettering them: {}", batch.size(), e.toString());
-            batch.forEach(p -> deadLetters.accept(p.record(), e));
+            outcome = failed(batch, e);
         } finally {
-            if (finished) {
-                batch.forEach(p -> offsets.done(p.partition(), p.record().offset()));
+            finish(session, batch, outcome);
+        }
+    }
+
+    private enum Outcome {
+        DONE,
+        RETRY_LATER,
+        ABANDONED
+    }
+
+    /**
+     * A provider or broker problem is not the turns' fault: the batch waits and is tried again, so
+     * nothing is lost however long the outage. Output the model cannot get right, or a bug, is the
+     * turns' own: they go to the dead-letter topic with the reason.
+     */
+    private Outcome failed(List<Pending> batch, Exception e) {
+        if (!running.get() || Thread.currentThread().isInterrupted()) {
+            return Outcome.ABANDONED;
+        }
+        boolean transientFailure = e instanceof LangChain4jException && !(e instanceof MalformedLlmOutputException)
+                || e instanceof java.util.concurrent.ExecutionException
+                || e instanceof java.util.concurrent.TimeoutException;
+        if (transientFailure) {
+            log.warn("extraction of a batch of {} turns failed; retrying it later: {}", batch.size(), e.toString());
+            return Outcome.RETRY_LATER;
+        }
+        log.warn("extraction failed for a batch of {} turns; dead-lettering them: {}", batch.size(), e.toString());
+        try {
+            batch.forEach(p -> deadLetters.accept(p.record(), e));
+            return Outcome.DONE;
+        } catch (RuntimeException deadLetterFailed) {
+            log.warn("could not dead-letter the batch; retrying it later: {}", deadLetterFailed.toString());
+            return Outcome.RETRY_LATER;
+        }
+    }
+
+    private void finish(Session session, List<Pending> batch, Outcome outcome) {
+        synchronized (session) {
+            switch (outcome) {
+                case DONE -> {
+                    batch.forEach(Pending::done);
+                    buffered.addAndGet(-batch.size());
+                    session.failures = 0;
+                }
+                case RETRY_LATER -> {
+                    // Back to the front of the session's queue, in order, after a growing pause.
+                    session.buffer.addAll(0, batch);
+                    session.failures++;
+                    long pause = Math.min(
+                            MAX_SESSION_PAUSE.toNanos(),
+                            Duration.ofMillis(500).toNanos() << Math.min(session.failures - 1, 20));
+                    session.notBeforeNanos = System.nanoTime() + pause;
+                }
+                case ABANDONED -> buffered.addAndGet(-batch.size());
             }
-            buffered.addAndGet(-batch.size());
-            synchronized (session) {
-                session.inFlight = false;
-            }
+            session.inFlight = false;
         }
     }
 
@@ -274,13 +353,16 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
 
     private void awaitInFlight(Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
-        while (offsets.inFlight() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        while (sessions.values().stream().anyMatch(s -> s.inFlight) && System.nanoTime() < deadline) {
+            sleepQuietly(Duration.ofMillis(20));
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -299,7 +381,16 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            commit(consumer);
+            try {
+                commit(consumer);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "could not commit before giving partitions up; the next owner re-reads them: {}", e.toString());
+            }
+            drop(revoked);
+        }
+
+        private void drop(Collection<TopicPartition> revoked) {
             sessions.values().forEach(session -> {
                 synchronized (session) {
                     int before = session.buffer.size();
@@ -308,6 +399,12 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
                 }
             });
             revoked.forEach(offsets::forget);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            // Another member owns them already: committing for them would fail. Just let go.
+            drop(lost);
         }
 
         @Override

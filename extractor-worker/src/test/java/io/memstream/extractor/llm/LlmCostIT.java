@@ -142,7 +142,7 @@ class LlmCostIT {
 
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(requestsCiting("[slow-" + RUN)).hasSize(24));
-        // One consumer on every partition, yet many calls were answered at once.
-        assertThat(LLM.mostConcurrentRequests()).isGreaterThanOrEqualTo(4);
+        // One consumer holds all 6 partitions, yet more calls than partitions were answered at once.
+        assertThat(LLM.mostConcurrentRequests()).isGreaterThan(Topics.TURNS.partitions());
     }
 }

@@ -16,45 +16,50 @@ class OffsetTrackerTest {
     @Test
     void aPartitionIsCommittedOnlyUpToItsOldestUnfinishedOffset() {
         OffsetTracker tracker = new OffsetTracker();
+        OffsetTracker.Claim claim = null;
         for (long offset = 10; offset < 15; offset++) {
-            tracker.started(P0, offset);
+            claim = tracker.started(P0, offset);
         }
-        tracker.done(P0, 12);
-        tracker.done(P0, 13);
+        claim.done(12);
+        claim.done(13);
 
         assertThat(tracker.committable()).isEqualTo(Map.of(P0, new OffsetAndMetadata(10)));
 
-        tracker.done(P0, 10);
-        tracker.done(P0, 11);
+        claim.done(10);
+        claim.done(11);
         assertThat(tracker.committable()).isEqualTo(Map.of(P0, new OffsetAndMetadata(14)));
 
-        tracker.done(P0, 14);
+        claim.done(14);
         assertThat(tracker.committable()).isEqualTo(Map.of(P0, new OffsetAndMetadata(15)));
     }
 
     @Test
     void nothingIsCommittedTwiceAndPartitionsAreIndependent() {
         OffsetTracker tracker = new OffsetTracker();
-        tracker.started(P0, 0);
-        tracker.started(P1, 7);
-        tracker.done(P0, 0);
+        OffsetTracker.Claim p0 = tracker.started(P0, 0);
+        OffsetTracker.Claim p1 = tracker.started(P1, 7);
+        p0.done(0);
         Map<TopicPartition, OffsetAndMetadata> first = tracker.committable();
         assertThat(first).containsEntry(P0, new OffsetAndMetadata(1)).containsEntry(P1, new OffsetAndMetadata(7));
         tracker.committed(first);
 
         assertThat(tracker.committable()).isEmpty();
-        tracker.done(P1, 7);
+        p1.done(7);
         assertThat(tracker.committable()).isEqualTo(Map.of(P1, new OffsetAndMetadata(8)));
         assertThat(tracker.inFlight()).isZero();
     }
 
     @Test
-    void aForgottenPartitionIsNoLongerCommitted() {
+    void aBatchFinishingAfterItsPartitionWasReassignedCannotCompleteTheNewCopies() {
         OffsetTracker tracker = new OffsetTracker();
-        tracker.started(P0, 3);
+        OffsetTracker.Claim before = tracker.started(P0, 3);
         tracker.forget(P0);
-        tracker.done(P0, 3);
+        OffsetTracker.Claim after = tracker.started(P0, 3);
 
-        assertThat(tracker.committable()).isEmpty();
+        before.done(3);
+
+        assertThat(tracker.committable()).isEqualTo(Map.of(P0, new OffsetAndMetadata(3)));
+        after.done(3);
+        assertThat(tracker.committable()).isEqualTo(Map.of(P0, new OffsetAndMetadata(4)));
     }
 }
