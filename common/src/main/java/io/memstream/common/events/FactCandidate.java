@@ -1,6 +1,7 @@
 package io.memstream.common.events;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import tools.jackson.databind.JsonNode;
  * @param sourceTurnIds the turns this was read from; evidence already counted is never counted twice
  * @param extractor which extractor and prompt version produced it, e.g. {@code rules/1}
  * @param observedAt when the user said it (the turn time), which orders contradicting values
+ * @param eventDate for an episodic memory, the day it happened; null otherwise
  */
 public record FactCandidate(
         String candidateId,
@@ -28,7 +30,8 @@ public record FactCandidate(
         List<String> sourceTurnIds,
         String sessionId,
         String extractor,
-        Instant observedAt) {
+        Instant observedAt,
+        LocalDate eventDate) {
 
     public FactCandidate {
         Objects.requireNonNull(candidateId, "candidateId");

@@ -68,7 +68,8 @@ class TopicsTest {
                 List.of("turn-1"),
                 "s1",
                 "rules/1",
-                T0);
+                T0,
+                null);
         var serde = Topics.FACT_CANDIDATES.valueSerde();
         assertThat(serde.deserialize("x", serde.serialize("x", candidate))).isEqualTo(candidate);
         assertThat(candidate.memoryType()).isEqualTo("semantic");
@@ -113,7 +114,7 @@ class TopicsTest {
     @Test
     void candidateConfidenceMustBeAProbability() {
         assertThatThrownBy(() -> new FactCandidate(
-                        "c", KEY, StringNode.valueOf("v"), "t", null, null, null, 1.5, null, "s", "x", T0))
+                        "c", KEY, StringNode.valueOf("v"), "t", null, null, null, 1.5, null, "s", "x", T0, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("confidence");
     }

@@ -68,7 +68,8 @@ class DedupTopologyTest {
                 List.of(turnId),
                 "s1",
                 "rules/1",
-                when);
+                when,
+                null);
     }
 
     private void send(FactCandidate c) {
@@ -213,7 +214,8 @@ class DedupTopologyTest {
                 c.sourceTurnIds(),
                 "s2",
                 "rules/1",
-                T0));
+                T0,
+                null));
 
         List<FactEvent> out = changes.readValuesToList();
         assertThat(out).extracting(FactEvent::change).containsExactly(Change.CREATED, Change.CREATED);

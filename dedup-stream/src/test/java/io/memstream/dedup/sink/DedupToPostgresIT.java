@@ -68,7 +68,8 @@ class DedupToPostgresIT {
                 List.of(turn),
                 "s1",
                 "rules/1",
-                at);
+                at,
+                null);
     }
 
     /** Empty until the fact is written. */

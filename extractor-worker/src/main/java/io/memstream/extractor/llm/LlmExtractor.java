@@ -22,10 +22,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -186,7 +189,8 @@ public final class LlmExtractor implements Extractor {
                     sources,
                     said.sessionId(),
                     id,
-                    said.createdAt()));
+                    said.createdAt(),
+                    eventDate(fact.eventDate())));
         }
         return candidates;
     }
@@ -257,6 +261,23 @@ public final class LlmExtractor implements Extractor {
         }
     }
 
+    /** The model writes "" for no date; a date it cannot spell right is dropped, not fatal. */
+    private static LocalDate eventDate(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.strip().length() >= 10 ? value.strip().substring(0, 10) : value.strip());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Keys as people and models write them ("Work Employer", "work-employer") become one form. */
+    static String normalizeKey(String key) {
+        return key == null ? null : key.strip().toLowerCase(Locale.ROOT).replaceAll("[\\s-]+", "_");
+    }
+
     private static List<ExtractedFact> parse(String answer, List<Turn> turns) {
         ExtractedFacts facts;
         try {
@@ -267,7 +288,19 @@ public final class LlmExtractor implements Extractor {
         if (facts.facts() == null) {
             throw new MalformedLlmOutputException("the model's answer has no 'facts' list", null);
         }
-        for (ExtractedFact f : facts.facts()) {
+        List<ExtractedFact> normalized = new ArrayList<>();
+        for (ExtractedFact raw : facts.facts()) {
+            ExtractedFact f = new ExtractedFact(
+                    normalizeKey(raw.key()),
+                    raw.value(),
+                    raw.text(),
+                    raw.memoryType(),
+                    raw.topics(),
+                    raw.entities(),
+                    raw.eventDate(),
+                    raw.confidence(),
+                    raw.sourceTurnIds());
+            normalized.add(f);
             if (f.key() == null
                     || f.key().length() > 256
                     || !KEY.matcher(f.key()).matches()) {
@@ -282,7 +315,7 @@ public final class LlmExtractor implements Extractor {
                         "the model cited turns that are not in this batch: " + f.sourceTurnIds(), null);
             }
         }
-        return facts.facts();
+        return normalized;
     }
 
     /** Cost is visible per tenant: prompt and completion tokens of every call. */

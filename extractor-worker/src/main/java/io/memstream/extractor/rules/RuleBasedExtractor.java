@@ -69,7 +69,8 @@ public final class RuleBasedExtractor implements Extractor {
                     List.of(turn.turnId()),
                     turn.sessionId(),
                     ID,
-                    turn.createdAt()));
+                    turn.createdAt(),
+                    null));
         }
         return candidates;
     }

@@ -11,6 +11,7 @@ import io.memstream.testkit.FakeOpenAiServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +148,22 @@ class LlmExtractorIT {
     }
 
     @Test
+    void keysAreNormalizedAndEpisodicFactsKeepTheirEventDate() {
+        llm.replyWithContent("""
+                {"facts": [{"key": "Trip.Destination Next", "value": "Kyoto", "text": "User travels to Kyoto on 2026-12-03.",
+                            "memory_type": "episodic", "topics": ["travel"], "entities": ["Kyoto"],
+                            "event_date": "2026-12-03", "confidence": 0.8}]}""", 400, 50);
+
+        FactCandidate trip = extractor
+                .extract(turn("turn-1", "I fly to Kyoto next Thursday"))
+                .getFirst();
+
+        assertThat(trip.factKey().key()).isEqualTo("trip.destination_next");
+        assertThat(trip.memoryType()).isEqualTo("episodic");
+        assertThat(trip.eventDate()).isEqualTo(LocalDate.parse("2026-12-03"));
+    }
+
+    @Test
     void promptAndCompletionTokensAreCountedPerTenant() {
         llm.replyWithContent(EMPLOYER_FACT, 420, 60);
 
@@ -184,7 +201,7 @@ class LlmExtractorIT {
 
         assertThatThrownBy(() -> extractor.extract(turn("turn-1", "I work at TechCorp")))
                 .isInstanceOf(MalformedLlmOutputException.class)
-                .hasMessageContaining("Work Employer!")
+                .hasMessageContaining("work_employer!")
                 .hasMessageContaining("after one repair attempt");
         assertThat(llm.requests()).hasSize(2);
     }
