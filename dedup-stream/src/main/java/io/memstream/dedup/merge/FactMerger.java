@@ -21,6 +21,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class FactMerger {
 
+    /** The confidence of what a user states through the API, and of nothing learned. */
+    public static final double EXPLICIT = 1.0;
+
     private final DedupSettings settings;
 
     public FactMerger(DedupSettings settings) {
@@ -59,8 +62,15 @@ public final class FactMerger {
                 new Merge(new FactState(current, counted), new FactEvent(Change.REJECTED, current, rejected)));
     }
 
-    /** Newer statements win unless they are much less certain than what we already hold. */
+    /**
+     * Newer statements win unless they are much less certain than what we already hold. A value the
+     * user set explicitly (confidence 1.0; learned facts are capped below it) yields only to another
+     * explicit write, never to something merely learned.
+     */
     private boolean supersedes(FactCandidate candidate, Fact current) {
+        if (current.confidence() >= EXPLICIT && candidate.confidence() < EXPLICIT) {
+            return false;
+        }
         return !candidate.observedAt().isBefore(current.lastSeenAt())
                 && candidate.confidence() >= settings.supersedeRatio() * current.confidence();
     }
@@ -68,7 +78,7 @@ public final class FactMerger {
     private Fact reinforce(Fact current, FactCandidate candidate, List<String> newEvidence) {
         // Noisy-OR: independent pieces of evidence for the same value make it more certain.
         double combined = 1 - (1 - current.confidence()) * (1 - candidate.confidence());
-        double cap = Math.max(settings.confidenceCap(), current.confidence());
+        double cap = Math.max(settings.confidenceCap(), Math.max(current.confidence(), candidate.confidence()));
         // The fact cites its most recent evidence only, so its record stays bounded however often
         // the user repeats it; the confidence keeps what older evidence contributed.
         List<String> sources = lastN(current.sourceTurnIds(), newEvidence);

@@ -198,6 +198,31 @@ class DedupTopologyTest {
     }
 
     @Test
+    void anExplicitValueIsNotOverwrittenByALearnedOneButByAnotherExplicitWrite() {
+        send(candidate("TechCorp", 1.0, "write-1", T0));
+        changes.readValuesToList();
+
+        send(candidate("Globex", 0.95, "turn-2", T0.plusSeconds(60)));
+        assertThat(onlyChange().change()).isEqualTo(Change.REJECTED);
+
+        send(candidate("Initech", 1.0, "write-2", T0.plusSeconds(120)));
+        FactEvent edit = onlyChange();
+        assertThat(edit.change()).isEqualTo(Change.SUPERSEDED);
+        assertThat(edit.current().value().asString()).isEqualTo("Initech");
+        assertThat(edit.current().confidence()).isEqualTo(1.0);
+    }
+
+    @Test
+    void anExplicitWriteOfTheLearnedValueMakesItCertain() {
+        send(candidate("TechCorp", 0.8, "turn-1", T0));
+        changes.readValuesToList();
+
+        send(candidate("TechCorp", 1.0, "write-1", T0.plusSeconds(60)));
+
+        assertThat(onlyChange().current().confidence()).isEqualTo(1.0);
+    }
+
+    @Test
     void keysAreIndependent() {
         send(candidate("TechCorp", 0.8, "turn-1", T0));
         FactKey otherUser = new FactKey("t1", "u2", "default", "work.employer");

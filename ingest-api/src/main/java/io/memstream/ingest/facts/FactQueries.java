@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,6 +37,40 @@ class FactQueries {
         return jdbc.query(SELECT, this::toView, tenant, userId, namespace, namespace);
     }
 
+    private static final String HISTORY = """
+            SELECT namespace, fact_key, value::text, text, confidence, source_turn_ids, valid_from, valid_to, change,
+                   recorded_at
+            FROM fact_history
+            WHERE tenant_id = ? AND user_id = ? AND (?::text IS NULL OR namespace = ?)
+            ORDER BY recorded_at DESC, id DESC
+            LIMIT 1000
+            """;
+
+    /** The most recent history of each of the user's keys, newest first, keyed by "namespace/key". */
+    Map<String, List<HistoryEntry>> history(String tenant, String userId, String namespace) {
+        Map<String, List<HistoryEntry>> byKey = new LinkedHashMap<>();
+        jdbc.query(
+                HISTORY,
+                rs -> {
+                    byKey.computeIfAbsent(
+                                    rs.getString("namespace") + "/" + rs.getString("fact_key"), k -> new ArrayList<>())
+                            .add(new HistoryEntry(
+                                    json.readTree(rs.getString("value")),
+                                    rs.getString("text"),
+                                    rs.getDouble("confidence"),
+                                    strings(rs.getArray("source_turn_ids")),
+                                    instant(rs.getTimestamp("valid_from")),
+                                    instant(rs.getTimestamp("valid_to")),
+                                    rs.getString("change"),
+                                    instant(rs.getTimestamp("recorded_at"))));
+                },
+                tenant,
+                userId,
+                namespace,
+                namespace);
+        return byKey;
+    }
+
     private FactView toView(ResultSet rs, int row) throws SQLException {
         return new FactView(
                 rs.getString("id"),
@@ -50,7 +86,8 @@ class FactQueries {
                 instant(rs.getTimestamp("valid_from")),
                 instant(rs.getTimestamp("valid_to")),
                 instant(rs.getTimestamp("last_seen_at")),
-                instant(rs.getTimestamp("updated_at")));
+                instant(rs.getTimestamp("updated_at")),
+                null);
     }
 
     private static List<String> strings(Array array) throws SQLException {

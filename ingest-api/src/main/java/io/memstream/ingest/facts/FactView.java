@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** One current fact as the API shows it. */
+/** One current fact as the API shows it; {@code history} only when asked for. */
 record FactView(
         String id,
         String namespace,
@@ -19,4 +19,25 @@ record FactView(
         Instant validFrom,
         Instant validTo,
         Instant lastSeenAt,
-        Instant updatedAt) {}
+        Instant updatedAt,
+        List<HistoryEntry> history) {
+
+    FactView withHistory(List<HistoryEntry> entries) {
+        return new FactView(
+                id,
+                namespace,
+                key,
+                value,
+                text,
+                memoryType,
+                topics,
+                entities,
+                confidence,
+                sourceTurnIds,
+                validFrom,
+                validTo,
+                lastSeenAt,
+                updatedAt,
+                entries);
+    }
+}

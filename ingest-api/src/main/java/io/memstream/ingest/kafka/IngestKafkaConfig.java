@@ -1,5 +1,7 @@
 package io.memstream.ingest.kafka;
 
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.TopicInstaller;
@@ -24,6 +26,17 @@ class IngestKafkaConfig {
         return new KafkaAdmin.NewTopics(TopicInstaller.newTopics(replication).toArray(NewTopic[]::new));
     }
 
+    /** Explicit fact writes join the learned candidates in the same dedup stream. */
+    @Bean
+    KafkaTemplate<FactKey, FactCandidate> factCandidateTemplate(
+            KafkaProperties properties, @Value("${memstream.ingest.publish-timeout:10s}") Duration publishTimeout) {
+        var spec = Topics.FACT_CANDIDATES;
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                reliableProducer(properties, publishTimeout),
+                spec.keySerde().serializer(),
+                spec.valueSerde().serializer()));
+    }
+
     /**
      * acks=all with the idempotent producer: a 202 means every in-sync replica has the turn. Every
      * wait is bounded so that a broker outage becomes a 503 within the publish timeout.
@@ -31,6 +44,14 @@ class IngestKafkaConfig {
     @Bean
     KafkaTemplate<SessionKey, Turn> turnTemplate(
             KafkaProperties properties, @Value("${memstream.ingest.publish-timeout:10s}") Duration publishTimeout) {
+        var spec = Topics.TURNS;
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                reliableProducer(properties, publishTimeout),
+                spec.keySerde().serializer(),
+                spec.valueSerde().serializer()));
+    }
+
+    private static Map<String, Object> reliableProducer(KafkaProperties properties, Duration publishTimeout) {
         Map<String, Object> config = properties.buildProducerProperties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -39,8 +60,6 @@ class IngestKafkaConfig {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, timeoutMs / 2));
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(1000 + 5, timeoutMs));
-        var spec = Topics.TURNS;
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
-                config, spec.keySerde().serializer(), spec.valueSerde().serializer()));
+        return config;
     }
 }

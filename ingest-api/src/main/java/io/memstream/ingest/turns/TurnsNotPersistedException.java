@@ -5,7 +5,7 @@ public class TurnsNotPersistedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    TurnsNotPersistedException(String message, Throwable cause) {
+    public TurnsNotPersistedException(String message, Throwable cause) {
         super(message, cause);
     }
 }

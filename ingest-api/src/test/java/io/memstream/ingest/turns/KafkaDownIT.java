@@ -1,6 +1,6 @@
 package io.memstream.ingest.turns;
 
-import static io.memstream.ingest.turns.TurnIngestionIT.assertProblem;
+import static io.memstream.testkit.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memstream.testkit.Api;

@@ -1,5 +1,6 @@
 package io.memstream.ingest.turns;
 
+import static io.memstream.testkit.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memstream.common.events.Turn;
@@ -251,12 +252,5 @@ class TurnIngestionIT {
         Api.Response response = api.get("/v1/health");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().get("now").asLong()).isPositive();
-    }
-
-    static void assertProblem(Api.Response response, int status, String mentioned) {
-        assertThat(response.status()).isEqualTo(status);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.body().get("status").asInt()).isEqualTo(status);
-        assertThat(response.body().get("detail").asString()).contains(mentioned);
     }
 }

@@ -1,0 +1,77 @@
+package io.memstream.ingest.facts;
+
+import static io.memstream.testkit.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.topics.Topics;
+import io.memstream.testkit.Api;
+import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicProbe;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Explicit key/value writes: validated at the edge, then a certain candidate for dedup. */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=false"})
+class ExplicitFactsIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+    String user;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api("http://127.0.0.1:" + port);
+        user = TestInfra.uniqueId("u");
+    }
+
+    @Test
+    void aWriteBecomesACertainCandidateForDedup() {
+        Api.Response accepted = api.put(
+                "/v1/users/" + user + "/facts/preference.seat",
+                "{\"value\": {\"side\": \"aisle\", \"row\": \"front\"}, \"namespace\": \"travel\"}");
+
+        assertThat(accepted.status()).isEqualTo(202);
+        String writeId = accepted.body().get("write_id").asString();
+        FactCandidate candidate = TopicProbe.values(Topics.FACT_CANDIDATES).stream()
+                .filter(c -> c.candidateId().equals(writeId))
+                .findFirst()
+                .orElseThrow();
+        assertThat(candidate.factKey().userId()).isEqualTo(user);
+        assertThat(candidate.factKey().namespace()).isEqualTo("travel");
+        assertThat(candidate.factKey().key()).isEqualTo("preference.seat");
+        assertThat(candidate.value().get("side").asString()).isEqualTo("aisle");
+        assertThat(candidate.confidence()).isEqualTo(1.0);
+        assertThat(candidate.extractor()).isEqualTo("explicit");
+        assertThat(candidate.sourceTurnIds()).containsExactly(writeId);
+        assertThat(candidate.text()).isEqualTo("User's preference.seat is {\"side\":\"aisle\",\"row\":\"front\"}.");
+    }
+
+    @Test
+    void keysValuesAndBodiesAreValidated() {
+        assertProblem(api.put("/v1/users/" + user + "/facts/" + "k".repeat(257), "{\"value\": 1}"), 400, "key");
+        assertProblem(api.put("/v1/users/" + user + "/facts/bad%20key", "{\"value\": 1}"), 400, "key");
+        assertProblem(
+                api.put("/v1/users/" + user + "/facts/notes", "{\"value\": \"" + "x".repeat(11 * 1024) + "\"}"),
+                400,
+                "value: is 11266 bytes of JSON; at most 10240");
+        assertProblem(api.put("/v1/users/" + user + "/facts/notes", "{}"), 400, "value");
+        assertProblem(api.put("/v1/users/" + user + "/facts/notes", "{\"value\": "), 400, "malformed JSON");
+        assertThat(TopicProbe.values(Topics.FACT_CANDIDATES))
+                .noneMatch(c -> c.factKey().userId().equals(user));
+    }
+}
