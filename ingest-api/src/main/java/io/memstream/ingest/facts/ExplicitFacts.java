@@ -3,6 +3,7 @@ package io.memstream.ingest.facts;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.Ids;
+import io.memstream.common.events.Namespaces;
 import io.memstream.common.json.Json;
 import io.memstream.common.topics.Topics;
 import io.memstream.ingest.turns.TurnsNotPersistedException;
@@ -51,7 +52,7 @@ class ExplicitFacts {
         if (size > MAX_VALUE_BYTES) {
             throw new InvalidFieldException("value", "is " + size + " bytes of JSON; at most " + MAX_VALUE_BYTES);
         }
-        String namespace = fact.namespace() == null || fact.namespace().isBlank() ? "default" : fact.namespace();
+        String namespace = Namespaces.orDefault(fact.namespace());
         String writeId = "write:" + Ids.newUlid();
         Instant now = clock.instant();
         String shown =

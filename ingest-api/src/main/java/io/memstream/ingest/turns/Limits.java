@@ -10,7 +10,6 @@ final class Limits {
     static final String NO_NUL = "[^\\x00]*";
     static final String NO_NUL_MESSAGE = "must not contain NUL characters";
     static final int MAX_BATCH = 500;
-    static final String DEFAULT_NAMESPACE = "default";
 
     private Limits() {}
 }

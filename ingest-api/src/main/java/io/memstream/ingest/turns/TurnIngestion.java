@@ -1,6 +1,7 @@
 package io.memstream.ingest.turns;
 
 import io.memstream.common.events.Ids;
+import io.memstream.common.events.Namespaces;
 import io.memstream.common.events.Turn;
 import io.memstream.ingest.tenancy.Caller;
 import io.memstream.ingest.web.ClockSkew;
@@ -43,7 +44,7 @@ class TurnIngestion {
     private static Turn toTurn(Caller caller, TurnRequest r, Instant now, String field) {
         Instant createdAt = r.createdAt() == null ? now : r.createdAt();
         ClockSkew.requireNotFuture(createdAt, now, field + "created_at");
-        String namespace = r.namespace() == null || r.namespace().isBlank() ? Limits.DEFAULT_NAMESPACE : r.namespace();
+        String namespace = Namespaces.orDefault(r.namespace());
         String id = r.id() == null || r.id().isBlank() ? Ids.newUlid() : r.id();
         return new Turn(
                 id,

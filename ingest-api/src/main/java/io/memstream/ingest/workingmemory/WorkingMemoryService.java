@@ -1,6 +1,7 @@
 package io.memstream.ingest.workingmemory;
 
 import io.memstream.common.events.Ids;
+import io.memstream.common.events.Namespaces;
 import io.memstream.common.events.Turn;
 import io.memstream.ingest.tenancy.Caller;
 import io.memstream.ingest.turns.TurnLog;
@@ -20,8 +21,6 @@ import org.springframework.web.server.ResponseStatusException;
 /** Reads and merges sessions; publishes each message the first time it reaches working memory. */
 @Service
 class WorkingMemoryService {
-
-    static final String DEFAULT_NAMESPACE = "default";
 
     private final WorkingMemoryStore store;
     private final TurnLog turns;
@@ -47,11 +46,7 @@ class WorkingMemoryService {
 
     /** The session a caller names; a user-bound key can only name its own user's sessions. */
     static SessionRef ref(Caller caller, String sessionId, String namespace, String userId) {
-        return new SessionRef(
-                caller.tenant(),
-                namespace == null || namespace.isBlank() ? DEFAULT_NAMESPACE : namespace,
-                caller.userId(userId),
-                sessionId);
+        return new SessionRef(caller.tenant(), Namespaces.orDefault(namespace), caller.userId(userId), sessionId);
     }
 
     Optional<WorkingMemoryResponse> get(SessionRef ref, Integer window, Integer recentMessagesLimit) {
@@ -107,7 +102,7 @@ class WorkingMemoryService {
     }
 
     SessionPage list(Caller caller, String namespace, String userId, int offset, int limit) {
-        String scope = namespace == null ? null : (namespace.isBlank() ? DEFAULT_NAMESPACE : namespace);
+        String scope = namespace == null ? null : Namespaces.orDefault(namespace);
         return store.list(caller.tenant(), scope, caller.userId(userId), offset, limit);
     }
 

@@ -1,5 +1,6 @@
 package io.memstream.ingest.workingmemory;
 
+import static io.memstream.testkit.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -350,26 +351,23 @@ class WorkingMemoryIT {
 
     @Test
     void badInputIsA400NamingTheField() {
-        assertProblem(api.put("/v1/working-memory/" + session, body(message("e1", "user", ""))), "messages[0].content");
-        assertProblem(api.put("/v1/working-memory/" + session, body(message("e2", "robot", "x"))), "messages[0].role");
+        assertProblem(
+                api.put("/v1/working-memory/" + session, body(message("e1", "user", ""))), 400, "messages[0].content");
+        assertProblem(
+                api.put("/v1/working-memory/" + session, body(message("e2", "robot", "x"))), 400, "messages[0].role");
         assertProblem(
                 api.put("/v1/working-memory/" + session, body("""
                                 {"role": "user", "content": "x", "created_at": "%s"}""".formatted(
                                 Instant.now().plusSeconds(3600)))),
+                400,
                 "messages[0].created_at");
-        assertProblem(api.put("/v1/working-memory/" + session, "{\"messages\": ["), "malformed JSON");
-        assertProblem(api.get("/v1/working-memory/?limit=0"), "limit");
-        assertProblem(api.get("/v1/working-memory/?limit=101"), "limit");
-        assertProblem(get("&model_name=gpt-unknown"), "model_name");
-        assertProblem(api.get("/v1/working-memory/bad%20id"), "session_id");
+        assertProblem(api.put("/v1/working-memory/" + session, "{\"messages\": ["), 400, "malformed JSON");
+        assertProblem(api.get("/v1/working-memory/?limit=0"), 400, "limit");
+        assertProblem(api.get("/v1/working-memory/?limit=101"), 400, "limit");
+        assertProblem(get("&model_name=gpt-unknown"), 400, "model_name");
+        assertProblem(api.get("/v1/working-memory/bad%20id"), 400, "session_id");
         // Nothing of the rejected requests was stored.
         assertThat(get("").status()).isEqualTo(404);
-    }
-
-    private static void assertProblem(Api.Response response, String mentioned) {
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.body().get("detail").asString()).contains(mentioned);
     }
 
     private String generation() {
