@@ -83,6 +83,16 @@ final class Pipeline implements AutoCloseable {
         return run(ExtractorWorkerApplication.application(), properties);
     }
 
+    /** One more ingest-api, with extra properties, on the shared pipeline's broker and stores. The caller closes it. */
+    static ConfigurableApplicationContext extraApi(Map<String, Object> extra) {
+        shared();
+        Map<String, Object> properties = new HashMap<>(TestInfra.properties());
+        properties.put("server.port", "0");
+        properties.put("memstream.auth.enabled", "false");
+        properties.putAll(extra);
+        return run(IngestApiApplication.application(), properties);
+    }
+
     String apiBaseUrl() {
         return "http://127.0.0.1:" + apiPort;
     }

@@ -21,6 +21,22 @@ public final class TopicWriter {
                 spec.valueSerde().serialize(spec.name(), value));
     }
 
+    /** Many records through one producer, in order, all acknowledged before it returns. */
+    public static <K, V> void sendAll(TopicSpec<K, V> spec, java.util.List<java.util.Map.Entry<K, V>> records) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedKafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true);
+        try (KafkaProducer<K, V> producer = new KafkaProducer<>(
+                config, spec.keySerde().serializer(), spec.valueSerde().serializer())) {
+            records.forEach(r -> producer.send(new ProducerRecord<>(spec.name(), r.getKey(), r.getValue())));
+            producer.flush();
+        }
+    }
+
     /** A poison pill: bytes that are not the topic's record type. */
     public static void sendGarbage(String topic, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);

@@ -1,15 +1,20 @@
 package io.memstream.common.events;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A fact as dedup holds it: the current value of one key, or a value that left it (superseded or
- * rejected), with its evidence and validity interval.
+ * A fact as dedup holds it: the current value of one key, or a value that left it (superseded,
+ * rejected, edited or deleted), with its evidence and validity interval.
  *
  * @param validTo null while the value is current
+ * @param sessionId the session it was learned in or attached to, if any
+ * @param eventDate for an episodic memory, the day it happened
+ * @param pinned pinned memories are kept by every forget policy
+ * @param extractor who made it: an extractor and prompt version, {@code explicit} or {@code api}
  */
 public record Fact(
         String factId,
@@ -23,7 +28,11 @@ public record Fact(
         List<String> sourceTurnIds,
         Instant validFrom,
         Instant validTo,
-        Instant lastSeenAt) {
+        Instant lastSeenAt,
+        String sessionId,
+        LocalDate eventDate,
+        boolean pinned,
+        String extractor) {
 
     public Fact {
         Objects.requireNonNull(factId, "factId");
@@ -36,6 +45,38 @@ public record Fact(
         topics = topics == null ? List.of() : List.copyOf(topics);
         entities = entities == null ? List.of() : List.copyOf(entities);
         sourceTurnIds = sourceTurnIds == null ? List.of() : List.copyOf(sourceTurnIds);
+    }
+
+    public Fact(
+            String factId,
+            FactKey factKey,
+            JsonNode value,
+            String text,
+            String memoryType,
+            List<String> topics,
+            List<String> entities,
+            double confidence,
+            List<String> sourceTurnIds,
+            Instant validFrom,
+            Instant validTo,
+            Instant lastSeenAt) {
+        this(
+                factId,
+                factKey,
+                value,
+                text,
+                memoryType,
+                topics,
+                entities,
+                confidence,
+                sourceTurnIds,
+                validFrom,
+                validTo,
+                lastSeenAt,
+                null,
+                null,
+                false,
+                null);
     }
 
     public Fact endedAt(Instant when) {
@@ -51,6 +92,10 @@ public record Fact(
                 sourceTurnIds,
                 validFrom,
                 when,
-                lastSeenAt);
+                lastSeenAt,
+                sessionId,
+                eventDate,
+                pinned,
+                extractor);
     }
 }

@@ -7,8 +7,10 @@ import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Something an extractor believes about a user, with the evidence for it. Dedup decides whether it
- * becomes, reinforces, replaces or loses to the current fact under the same key.
+ * One input to dedup for a key: something an extractor believes about a user, with the evidence for
+ * it, or a user's edit or deletion of a memory. Dedup decides whether an observation becomes,
+ * reinforces, replaces or loses to the current fact under the same key; edits and deletions travel
+ * in the same stream so that every later decision sees them.
  *
  * @param value the attribute's value as JSON (usually a string)
  * @param text a standalone statement about the user, for search and prompts
@@ -17,6 +19,11 @@ import tools.jackson.databind.JsonNode;
  * @param extractor which extractor and prompt version produced it, e.g. {@code rules/1}
  * @param observedAt when the user said it (the turn time), which orders contradicting values
  * @param eventDate for an episodic memory, the day it happened; null otherwise
+ * @param operation what the input asks of dedup; null means {@link Operation#OBSERVE}
+ * @param memoryId for a new memory, the id it should get (a client's own id); for an edit or a
+ *     deletion, the memory it was made against, so that one made against a value that has since
+ *     been replaced does not touch the new value. Null lets dedup derive the id.
+ * @param pinned a pinned memory is never forgotten by a policy; null keeps what the key has
  */
 public record FactCandidate(
         String candidateId,
@@ -31,7 +38,20 @@ public record FactCandidate(
         String sessionId,
         String extractor,
         Instant observedAt,
-        LocalDate eventDate) {
+        LocalDate eventDate,
+        Operation operation,
+        String memoryId,
+        Boolean pinned) {
+
+    /** What an input asks of dedup. */
+    public enum Operation {
+        /** Evidence for a value, to be merged by confidence and recency. */
+        OBSERVE,
+        /** A user's change to the memory named by {@code memoryId}; it becomes certain. */
+        EDIT,
+        /** A user's deletion of the memory named by {@code memoryId}; its evidence stays counted. */
+        DELETE
+    }
 
     public FactCandidate {
         Objects.requireNonNull(candidateId, "candidateId");
@@ -46,5 +66,43 @@ public record FactCandidate(
         topics = topics == null ? List.of() : List.copyOf(topics);
         entities = entities == null ? List.of() : List.copyOf(entities);
         sourceTurnIds = sourceTurnIds == null ? List.of() : List.copyOf(sourceTurnIds);
+        operation = operation == null ? Operation.OBSERVE : operation;
+        if (operation != Operation.OBSERVE && memoryId == null) {
+            throw new IllegalArgumentException(operation + " needs the id of the memory it changes");
+        }
+    }
+
+    /** An observation, as the extractors make them. */
+    public FactCandidate(
+            String candidateId,
+            FactKey factKey,
+            JsonNode value,
+            String text,
+            String memoryType,
+            List<String> topics,
+            List<String> entities,
+            double confidence,
+            List<String> sourceTurnIds,
+            String sessionId,
+            String extractor,
+            Instant observedAt,
+            LocalDate eventDate) {
+        this(
+                candidateId,
+                factKey,
+                value,
+                text,
+                memoryType,
+                topics,
+                entities,
+                confidence,
+                sourceTurnIds,
+                sessionId,
+                extractor,
+                observedAt,
+                eventDate,
+                Operation.OBSERVE,
+                null,
+                null);
     }
 }

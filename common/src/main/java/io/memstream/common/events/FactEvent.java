@@ -6,9 +6,9 @@ import java.util.Objects;
  * One change to a user's facts, as published on the facts changelog topic. Postgres is written from
  * these events, and other services may subscribe to them ("user X now prefers Y").
  *
- * @param current the key's value after the change
- * @param retired the value that went to history with this change: the superseded fact, or the
- *     rejected candidate; null when nothing did
+ * @param current the key's value after the change; null only when the memory was deleted
+ * @param retired the value that went to history with this change: the superseded, edited or
+ *     deleted fact, or the rejected candidate; null when nothing did
  */
 public record FactEvent(Change change, Fact current, Fact retired) {
 
@@ -20,14 +20,25 @@ public record FactEvent(Change change, Fact current, Fact retired) {
         /** A different value replaced the current one, which went to history. */
         SUPERSEDED,
         /** A different value lost to the current one and went to history as rejected. */
-        REJECTED
+        REJECTED,
+        /** A user edited the current value; the value before the edit went to history. */
+        EDITED,
+        /** A user deleted the memory: the key has no current value, and the old one is in history. */
+        DELETED
     }
 
     public FactEvent {
         Objects.requireNonNull(change, "change");
-        Objects.requireNonNull(current, "current");
-        if ((change == Change.SUPERSEDED || change == Change.REJECTED) && retired == null) {
+        if (change != Change.DELETED) {
+            Objects.requireNonNull(current, "current");
+        }
+        if (change != Change.CREATED && change != Change.REINFORCED && retired == null) {
             throw new IllegalArgumentException(change + " needs the retired value");
         }
+    }
+
+    /** The key that changed, whether or not it still has a value. */
+    public FactKey factKey() {
+        return current != null ? current.factKey() : retired.factKey();
     }
 }

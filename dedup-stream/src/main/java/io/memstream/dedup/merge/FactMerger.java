@@ -2,10 +2,12 @@ package io.memstream.dedup.merge;
 
 import io.memstream.common.events.Fact;
 import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactCandidate.Operation;
 import io.memstream.common.events.FactEvent;
 import io.memstream.common.events.FactEvent.Change;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.Ids;
+import io.memstream.common.events.MemoryKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -30,9 +32,15 @@ public final class FactMerger {
         this.settings = settings;
     }
 
-    /** Empty when the candidate brings nothing new (all its source turns were already counted). */
+    /**
+     * Empty when the input changes nothing: all its evidence was already counted, or it edits or
+     * deletes a memory the key no longer holds.
+     */
     public Optional<Merge> merge(FactState state, FactCandidate candidate) {
         if (state == null) {
+            if (candidate.operation() != Operation.OBSERVE) {
+                return Optional.empty();
+            }
             Fact created = newFact(candidate);
             return Optional.of(new Merge(
                     new FactState(created, remember(List.of(), candidate.sourceTurnIds())),
@@ -45,21 +53,83 @@ public final class FactMerger {
             return Optional.empty();
         }
         List<String> counted = remember(state.countedEvidence(), newEvidence);
-        Fact current = state.current();
+        return switch (candidate.operation()) {
+            case OBSERVE -> Optional.of(observe(state.current(), candidate, newEvidence, counted));
+            case EDIT -> edit(state.current(), candidate, counted);
+            case DELETE -> delete(state.current(), candidate, counted);
+        };
+    }
+
+    private Merge observe(Fact current, FactCandidate candidate, List<String> newEvidence, List<String> counted) {
+        if (current == null) {
+            // The user deleted this key's memory; new evidence may teach it again (old evidence stays counted).
+            Fact created = newFact(candidate);
+            return new Merge(new FactState(created, counted), new FactEvent(Change.CREATED, created, null));
+        }
         if (sameValue(current.value(), candidate.value())) {
             Fact reinforced = reinforce(current, candidate, newEvidence);
-            return Optional.of(
-                    new Merge(new FactState(reinforced, counted), new FactEvent(Change.REINFORCED, reinforced, null)));
+            return new Merge(new FactState(reinforced, counted), new FactEvent(Change.REINFORCED, reinforced, null));
         }
         if (supersedes(candidate, current)) {
             Fact replacement = newFact(candidate);
-            return Optional.of(new Merge(
+            return new Merge(
                     new FactState(replacement, counted),
-                    new FactEvent(Change.SUPERSEDED, replacement, current.endedAt(candidate.observedAt()))));
+                    new FactEvent(Change.SUPERSEDED, replacement, current.endedAt(candidate.observedAt())));
         }
         Fact rejected = newFact(candidate).endedAt(candidate.observedAt());
-        return Optional.of(
-                new Merge(new FactState(current, counted), new FactEvent(Change.REJECTED, current, rejected)));
+        return new Merge(new FactState(current, counted), new FactEvent(Change.REJECTED, current, rejected));
+    }
+
+    /**
+     * An edit made against the current memory replaces its fields and makes it certain, so nothing
+     * merely learned overwrites what the user corrected. One made against a value that has since been
+     * replaced is kept in history as rejected.
+     */
+    private Optional<Merge> edit(Fact current, FactCandidate edit, List<String> counted) {
+        if (current == null) {
+            return Optional.empty();
+        }
+        if (!current.factId().equals(edit.memoryId())) {
+            Fact rejected = newFact(edit).endedAt(edit.observedAt());
+            return Optional.of(
+                    new Merge(new FactState(current, counted), new FactEvent(Change.REJECTED, current, rejected)));
+        }
+        boolean sameValue = sameValue(current.value(), edit.value());
+        Fact edited = new Fact(
+                current.factId(),
+                current.factKey(),
+                edit.value(),
+                edit.text(),
+                edit.memoryType(),
+                edit.topics(),
+                edit.entities(),
+                EXPLICIT,
+                current.sourceTurnIds(),
+                sameValue ? current.validFrom() : edit.observedAt(),
+                null,
+                latest(current.lastSeenAt(), edit.observedAt()),
+                edit.sessionId() != null ? edit.sessionId() : current.sessionId(),
+                edit.eventDate() != null ? edit.eventDate() : current.eventDate(),
+                edit.pinned() != null ? edit.pinned() : current.pinned(),
+                current.extractor());
+        return Optional.of(new Merge(
+                new FactState(edited, counted),
+                new FactEvent(Change.EDITED, edited, current.endedAt(edit.observedAt()))));
+    }
+
+    /**
+     * Deleting keeps the turns counted as evidence, so a replay of old turns does not bring the memory
+     * back. Creates through the API are forgotten, so the user can create the same memory again.
+     */
+    private static Optional<Merge> delete(Fact current, FactCandidate deletion, List<String> counted) {
+        if (current == null || !current.factId().equals(deletion.memoryId())) {
+            return Optional.empty();
+        }
+        List<String> turns =
+                counted.stream().filter(e -> !MemoryKeys.isApiEvidence(e)).toList();
+        return Optional.of(new Merge(
+                new FactState(null, turns),
+                new FactEvent(Change.DELETED, null, current.endedAt(deletion.observedAt()))));
     }
 
     /**
@@ -95,13 +165,19 @@ public final class FactMerger {
                 sources,
                 current.validFrom(),
                 null,
-                lastSeen);
+                lastSeen,
+                current.sessionId() != null ? current.sessionId() : candidate.sessionId(),
+                current.eventDate() != null ? current.eventDate() : candidate.eventDate(),
+                current.pinned() || Boolean.TRUE.equals(candidate.pinned()),
+                current.extractor());
     }
 
     private static Fact newFact(FactCandidate c) {
         FactKey k = c.factKey();
         return new Fact(
-                Ids.derived(k.tenantId(), k.userId(), k.namespace(), k.key(), c.candidateId()),
+                c.memoryId() != null
+                        ? c.memoryId()
+                        : Ids.derived(k.tenantId(), k.userId(), k.namespace(), k.key(), c.candidateId()),
                 k,
                 c.value(),
                 c.text(),
@@ -112,7 +188,11 @@ public final class FactMerger {
                 c.sourceTurnIds(),
                 c.observedAt(),
                 null,
-                c.observedAt());
+                c.observedAt(),
+                c.sessionId(),
+                c.eventDate(),
+                Boolean.TRUE.equals(c.pinned()),
+                c.extractor());
     }
 
     private List<String> remember(List<String> counted, List<String> added) {

@@ -1,15 +1,26 @@
 package io.memstream.dedup.sink;
 
+import io.memstream.common.embeddings.Embedder;
 import io.memstream.common.events.Fact;
 import io.memstream.common.events.FactEvent;
+import io.memstream.common.events.FactEvent.Change;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.events.MemoryKeys;
 import io.memstream.common.json.Json;
 import io.memstream.common.topics.Topics;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -17,7 +28,10 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Applies dedup's decisions to the facts and fact_history tables. */
+/**
+ * Applies dedup's decisions to the facts and fact_history tables, embedding new texts in one model
+ * call per batch.
+ */
 @Component
 class FactChangelogSink extends PostgresSink<FactEvent> {
 
@@ -25,15 +39,27 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
 
     private static final String UPSERT_CURRENT = """
             INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, memory_type, topics, entities,
-                               confidence, source_turn_ids, valid_from, valid_to, last_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               confidence, source_turn_ids, valid_from, valid_to, last_seen_at, session_id,
+                               event_date, pinned, extractor, memory_hash, embedding)
+            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector)
             ON CONFLICT (tenant_id, user_id, namespace, fact_key) DO UPDATE SET
                 id = excluded.id, value = excluded.value, text = excluded.text, memory_type = excluded.memory_type,
                 topics = excluded.topics, entities = excluded.entities, confidence = excluded.confidence,
                 source_turn_ids = excluded.source_turn_ids, valid_from = excluded.valid_from,
-                valid_to = excluded.valid_to, last_seen_at = excluded.last_seen_at, updated_at = now(),
-                embedding = CASE WHEN facts.id = excluded.id THEN facts.embedding END
+                valid_to = excluded.valid_to, last_seen_at = excluded.last_seen_at, session_id = excluded.session_id,
+                event_date = excluded.event_date, pinned = excluded.pinned, extractor = excluded.extractor,
+                memory_hash = excluded.memory_hash, updated_at = now(),
+                -- A vector is kept only for the very text it was made from; otherwise the backfill makes one.
+                embedding = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding
+                                 WHEN facts.id = excluded.id AND facts.text = excluded.text THEN facts.embedding END,
+                -- A new memory under the key (a new id) starts its own life: no inherited use.
+                access_count = CASE WHEN facts.id = excluded.id THEN facts.access_count ELSE 0 END,
+                last_accessed = CASE WHEN facts.id = excluded.id THEN facts.last_accessed END,
+                created_at = CASE WHEN facts.id = excluded.id THEN facts.created_at ELSE now() END
             """;
+
+    private static final String DELETE_CURRENT =
+            "DELETE FROM facts WHERE tenant_id = ? AND user_id = ? AND namespace = ? AND fact_key = ?";
 
     private static final String INSERT_HISTORY = """
             INSERT INTO fact_history (fact_id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
@@ -41,15 +67,21 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
             VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
             """;
 
+    /** Changes after which the current text is new, so its embedding must be computed. */
+    private static final Set<Change> NEW_TEXT = EnumSet.of(Change.CREATED, Change.SUPERSEDED, Change.EDITED);
+
     private final JdbcTemplate jdbc;
+    private final Embedder embedder;
 
     FactChangelogSink(
             JdbcTemplate jdbc,
+            Embedder embedder,
             SinkOffsets offsets,
             TransactionTemplate transactions,
             DeadLetterPublishingRecoverer deadLetters) {
         super(NAME, Topics.FACT_CHANGELOG.valueSerde(), offsets, transactions, deadLetters);
         this.jdbc = jdbc;
+        this.embedder = embedder;
     }
 
     @KafkaListener(
@@ -63,8 +95,39 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
 
     @Override
     void write(List<FactEvent> events) {
-        // Events of one key arrive in order on one partition; applying them in order keeps the last one.
-        jdbc.batchUpdate(UPSERT_CURRENT, events, events.size(), (ps, e) -> bindCurrent(ps, e.current()));
+        // Events of one key arrive in order on one partition, so the last one per key is the row to
+        // keep; the text needs a new embedding if any event in the batch changed it.
+        Map<FactKey, FactEvent> last = new LinkedHashMap<>();
+        Set<FactKey> newText = new HashSet<>();
+        for (FactEvent e : events) {
+            last.put(e.factKey(), e);
+            if (NEW_TEXT.contains(e.change())) {
+                newText.add(e.factKey());
+            }
+        }
+        List<Fact> current = last.values().stream()
+                .map(FactEvent::current)
+                .filter(Objects::nonNull)
+                .toList();
+        List<Fact> toEmbed =
+                current.stream().filter(f -> newText.contains(f.factKey())).toList();
+        List<String> vectors = BatchEmbeddings.literals(
+                embedder, toEmbed.stream().map(Fact::text).toList());
+        Map<Fact, String> embeddings = new IdentityHashMap<>();
+        for (int i = 0; i < toEmbed.size(); i++) {
+            embeddings.put(toEmbed.get(i), vectors.get(i));
+        }
+        jdbc.batchUpdate(UPSERT_CURRENT, current, current.size(), (ps, f) -> bindCurrent(ps, f, embeddings.get(f)));
+        List<FactKey> deleted = last.values().stream()
+                .filter(e -> e.current() == null)
+                .map(FactEvent::factKey)
+                .toList();
+        jdbc.batchUpdate(DELETE_CURRENT, deleted, deleted.size(), (ps, k) -> {
+            ps.setString(1, k.tenantId());
+            ps.setString(2, k.userId());
+            ps.setString(3, k.namespace());
+            ps.setString(4, k.key());
+        });
         List<FactEvent> retiring =
                 events.stream().filter(e -> e.retired() != null).toList();
         jdbc.batchUpdate(INSERT_HISTORY, retiring, retiring.size(), (ps, e) -> bindHistory(ps, e));
@@ -81,7 +144,7 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
         ps.setString(7, f.text());
     }
 
-    private static void bindCurrent(PreparedStatement ps, Fact f) throws SQLException {
+    private static void bindCurrent(PreparedStatement ps, Fact f, String embedding) throws SQLException {
         bindIdentity(ps, f);
         ps.setString(8, f.memoryType());
         ps.setArray(9, textArray(ps, f.topics()));
@@ -91,6 +154,12 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
         ps.setTimestamp(13, timestamp(f.validFrom()));
         ps.setTimestamp(14, timestamp(f.validTo()));
         ps.setTimestamp(15, timestamp(f.lastSeenAt()));
+        ps.setString(16, f.sessionId());
+        ps.setObject(17, f.eventDate());
+        ps.setBoolean(18, f.pinned());
+        ps.setString(19, f.extractor());
+        ps.setString(20, MemoryKeys.contentHash(f.text()));
+        ps.setString(21, embedding);
     }
 
     private static void bindHistory(PreparedStatement ps, FactEvent e) throws SQLException {

@@ -1,9 +1,12 @@
 package io.memstream.dedup.sink;
 
+import io.memstream.common.embeddings.Embedder;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
 import java.sql.Timestamp;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -11,7 +14,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Archives every accepted turn into conversation_turns, for history and message search. */
+/** Archives every accepted turn into conversation_turns with its embedding, for history and message search. */
 @Component
 class TurnArchiveSink extends PostgresSink<Turn> {
 
@@ -20,20 +23,23 @@ class TurnArchiveSink extends PostgresSink<Turn> {
     // A turn re-sent with the same id is the same turn: the first copy stays.
     private static final String INSERT = """
             INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,
-                                            created_at, accepted_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                            created_at, accepted_at, embedding)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector)
             ON CONFLICT (tenant_id, turn_id) DO NOTHING
             """;
 
     private final JdbcTemplate jdbc;
+    private final Embedder embedder;
 
     TurnArchiveSink(
             JdbcTemplate jdbc,
+            Embedder embedder,
             SinkOffsets offsets,
             TransactionTemplate transactions,
             DeadLetterPublishingRecoverer deadLetters) {
         super(NAME, Topics.TURNS.valueSerde(), offsets, transactions, deadLetters);
         this.jdbc = jdbc;
+        this.embedder = embedder;
     }
 
     @KafkaListener(
@@ -47,6 +53,12 @@ class TurnArchiveSink extends PostgresSink<Turn> {
 
     @Override
     void write(List<Turn> turns) {
+        List<String> vectors = BatchEmbeddings.literals(
+                embedder, turns.stream().map(Turn::content).toList());
+        Map<Turn, String> embeddings = new IdentityHashMap<>();
+        for (int i = 0; i < turns.size(); i++) {
+            embeddings.put(turns.get(i), vectors.get(i));
+        }
         jdbc.batchUpdate(INSERT, turns, turns.size(), (ps, t) -> {
             ps.setString(1, t.tenantId());
             ps.setString(2, t.turnId());
@@ -57,6 +69,7 @@ class TurnArchiveSink extends PostgresSink<Turn> {
             ps.setString(7, t.content());
             ps.setTimestamp(8, Timestamp.from(t.createdAt()));
             ps.setTimestamp(9, Timestamp.from(t.acceptedAt()));
+            ps.setString(10, embeddings.get(t));
         });
     }
 }

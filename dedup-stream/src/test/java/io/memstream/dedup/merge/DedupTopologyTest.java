@@ -3,9 +3,11 @@ package io.memstream.dedup.merge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactCandidate.Operation;
 import io.memstream.common.events.FactEvent;
 import io.memstream.common.events.FactEvent.Change;
 import io.memstream.common.events.FactKey;
+import io.memstream.common.events.MemoryKeys;
 import io.memstream.common.topics.Topics;
 import java.time.Instant;
 import java.util.List;
@@ -244,5 +246,152 @@ class DedupTopologyTest {
 
         List<FactEvent> out = changes.readValuesToList();
         assertThat(out).extracting(FactEvent::change).containsExactly(Change.CREATED, Change.CREATED);
+    }
+
+    private static FactCandidate command(
+            Operation op, String memoryId, String value, String commandId, Instant when, Boolean pinned) {
+        return new FactCandidate(
+                commandId,
+                EMPLOYER,
+                StringNode.valueOf(value),
+                "User works at " + value + ".",
+                "semantic",
+                List.of("work"),
+                List.of(),
+                1.0,
+                List.of(commandId),
+                null,
+                "api",
+                when,
+                null,
+                op,
+                memoryId,
+                pinned);
+    }
+
+    private FactEvent created() {
+        send(candidate("TechCorp", 0.8, "turn-1", T0));
+        return onlyChange();
+    }
+
+    @Test
+    void anEditReplacesTheTextMakesTheFactCertainAndKeepsItsId() {
+        String id = created().current().factId();
+
+        send(command(Operation.EDIT, id, "Initech", "edit-1", T0.plusSeconds(60), true));
+
+        FactEvent event = onlyChange();
+        assertThat(event.change()).isEqualTo(Change.EDITED);
+        assertThat(event.current().factId()).isEqualTo(id);
+        assertThat(event.current().value().asString()).isEqualTo("Initech");
+        assertThat(event.current().confidence()).isEqualTo(1.0);
+        assertThat(event.current().pinned()).isTrue();
+        assertThat(event.current().validFrom()).isEqualTo(T0.plusSeconds(60));
+        assertThat(event.retired().value().asString()).isEqualTo("TechCorp");
+        assertThat(event.retired().validTo()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    void anEditedFactIsNotOverwrittenByAWeakerLaterCandidate() {
+        String id = created().current().factId();
+        send(command(Operation.EDIT, id, "Initech", "edit-1", T0.plusSeconds(60), null));
+        changes.readValuesToList();
+
+        send(candidate("TechCorp", 0.95, "turn-2", T0.plusSeconds(120)));
+
+        FactEvent event = onlyChange();
+        assertThat(event.change()).isEqualTo(Change.REJECTED);
+        assertThat(event.current().value().asString()).isEqualTo("Initech");
+    }
+
+    @Test
+    void anEditMadeAgainstAReplacedValueIsRejectedAndARedeliveredEditChangesNothing() {
+        String oldId = created().current().factId();
+        send(candidate("Globex", 0.9, "turn-2", T0.plusSeconds(30)));
+        changes.readValuesToList();
+
+        FactCandidate stale = command(Operation.EDIT, oldId, "Initech", "edit-1", T0.plusSeconds(60), null);
+        send(stale);
+        FactEvent event = onlyChange();
+        assertThat(event.change()).isEqualTo(Change.REJECTED);
+        assertThat(event.current().value().asString()).isEqualTo("Globex");
+
+        send(stale);
+        assertThat(changes.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void aDeleteEndsTheFactAndOldEvidenceDoesNotBringItBackButNewEvidenceDoes() {
+        FactCandidate first = candidate("TechCorp", 0.8, "turn-1", T0);
+        send(first);
+        String id = onlyChange().current().factId();
+
+        send(command(Operation.DELETE, id, "TechCorp", "delete-1", T0.plusSeconds(60), null));
+        FactEvent deleted = onlyChange();
+        assertThat(deleted.change()).isEqualTo(Change.DELETED);
+        assertThat(deleted.current()).isNull();
+        assertThat(deleted.factKey()).isEqualTo(EMPLOYER);
+        assertThat(deleted.retired().factId()).isEqualTo(id);
+        assertThat(deleted.retired().validTo()).isEqualTo(T0.plusSeconds(60));
+
+        send(first);
+        assertThat(changes.readValuesToList())
+                .as("a replay of the deleted evidence")
+                .isEmpty();
+
+        send(candidate("TechCorp", 0.7, "turn-9", T0.plusSeconds(120)));
+        FactEvent relearned = onlyChange();
+        assertThat(relearned.change()).isEqualTo(Change.CREATED);
+        assertThat(relearned.current().confidence()).isEqualTo(0.7);
+    }
+
+    @Test
+    void editsAndDeletesOfAnUnknownOrDeletedMemoryChangeNothing() {
+        send(command(Operation.EDIT, "nope", "Initech", "edit-1", T0, null));
+        send(command(Operation.DELETE, "nope", "Initech", "delete-1", T0, null));
+        assertThat(changes.readValuesToList()).isEmpty();
+
+        String id = created().current().factId();
+        send(command(Operation.DELETE, id, "TechCorp", "delete-2", T0.plusSeconds(1), null));
+        changes.readValuesToList();
+        send(command(Operation.EDIT, id, "Initech", "edit-3", T0.plusSeconds(2), null));
+        send(command(Operation.DELETE, id, "TechCorp", "delete-4", T0.plusSeconds(3), null));
+        assertThat(changes.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void freeTextMemoriesWithTheSameContentShareOneKeyAndReinforceOneMemory() {
+        FactKey first = new FactKey("t1", "u1", "default", MemoryKeys.forText("User likes  dark roast coffee"));
+        FactKey second = new FactKey("t1", "u1", "default", MemoryKeys.forText("user likes dark roast COFFEE"));
+        FactKey other = new FactKey("t1", "u1", "default", MemoryKeys.forText("User likes tea"));
+        assertThat(second).isEqualTo(first);
+        assertThat(other).isNotEqualTo(first);
+
+        send(memory(first, "m-1", "User likes  dark roast coffee", "req-1"));
+        send(memory(second, "m-2", "user likes dark roast COFFEE", "req-2"));
+
+        List<FactEvent> out = changes.readValuesToList();
+        assertThat(out).extracting(FactEvent::change).containsExactly(Change.CREATED, Change.REINFORCED);
+        assertThat(out.getLast().current().factId()).as("the first id is kept").isEqualTo("m-1");
+    }
+
+    private static FactCandidate memory(FactKey key, String id, String text, String requestId) {
+        return new FactCandidate(
+                requestId,
+                key,
+                StringNode.valueOf(text),
+                text,
+                "semantic",
+                List.of(),
+                List.of(),
+                1.0,
+                List.of(requestId),
+                null,
+                "api",
+                T0,
+                null,
+                Operation.OBSERVE,
+                id,
+                null);
     }
 }

@@ -24,12 +24,15 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.node.StringNode;
 
 /** dedup-stream on a real broker and Postgres: candidates become rows; poison pills are parked. */
 @SpringBootTest(properties = {"spring.config.name=dedup-stream", "server.port=0"})
+// Closed after this class, so its streams and sinks do not also process KillAndRestartIT's records.
+@DirtiesContext
 class DedupToPostgresIT {
 
     private static final String RUN = TestInfra.uniqueId("run");
@@ -43,6 +46,7 @@ class DedupToPostgresIT {
                 "spring.kafka.streams.state-dir",
                 () -> Path.of("target", "streams-" + RUN).toAbsolutePath().toString());
         registry.add("memstream.sink.offsets-scope", () -> RUN);
+        registry.add("memstream.embeddings.backfill-interval", () -> "300ms");
     }
 
     @Autowired
@@ -95,6 +99,53 @@ class DedupToPostgresIT {
                 key.userId(),
                 key.key(),
                 change);
+    }
+
+    @Test
+    void aNewValueUnderAKeyIsEmbeddedAndInheritsNoUseFromTheOneItReplaced() {
+        FactKey key = new FactKey("t1", TestInfra.uniqueId("u"), "default", "home.city");
+        Instant t0 = Instant.parse("2026-11-01T10:00:00Z");
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "Lisbon", 0.8, t0));
+        await().atMost(PIPELINE).until(() -> !currentFact(key).isEmpty());
+        jdbc.update(
+                "UPDATE facts SET access_count = 7, last_accessed = now() WHERE tenant_id = ? AND user_id = ?",
+                key.tenantId(),
+                key.userId());
+
+        TopicWriter.send(Topics.FACT_CANDIDATES, key, candidate(key, "Porto", 0.9, t0.plusSeconds(60)));
+
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(currentFact(key)).containsEntry("value", "Porto"));
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT access_count, last_accessed, embedding IS NOT NULL AS embedded FROM facts"
+                        + " WHERE tenant_id = ? AND user_id = ?",
+                key.tenantId(),
+                key.userId());
+        assertThat(row).containsEntry("access_count", 0).containsEntry("embedded", true);
+        assertThat(row.get("last_accessed")).isNull();
+    }
+
+    @Test
+    void rowsWithoutAVectorAreBackfilled() {
+        String tenant = TestInfra.uniqueId("t");
+        jdbc.update(
+                "INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,"
+                        + " created_at, accepted_at) VALUES (?, 'turn-1', 'default', 'u', 's', 'user', 'I like tea.', now(), now())",
+                tenant);
+        jdbc.update(
+                "INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence, valid_from,"
+                        + " last_seen_at) VALUES ('f-1', ?, 'u', 'default', 'drink', '\"tea\"', 'User likes tea.', 0.8,"
+                        + " now(), now())",
+                tenant);
+
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(jdbc.queryForObject(
+                                "SELECT (SELECT count(*) FROM facts WHERE tenant_id = ? AND embedding IS NOT NULL)"
+                                        + " + (SELECT count(*) FROM conversation_turns WHERE tenant_id = ? AND embedding IS NOT NULL)",
+                                Integer.class,
+                                tenant,
+                                tenant))
+                        .isEqualTo(2));
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class KnownKeysListener {
     void onChange(ConsumerRecord<byte[], byte[]> record) {
         try {
             FactEvent event = Topics.FACT_CHANGELOG.valueSerde().deserialize(record.topic(), record.value());
-            keys.remember(event.current().factKey());
+            keys.remember(event.factKey());
         } catch (SerializationException unreadable) {
             // Only a hint for prompts: an unreadable change is skipped; dedup-stream dead-letters it.
         }

@@ -3,19 +3,15 @@ package io.memstream.ingest.facts;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.Ids;
+import io.memstream.common.events.MemoryKeys;
 import io.memstream.common.events.Namespaces;
 import io.memstream.common.json.Json;
-import io.memstream.common.topics.Topics;
-import io.memstream.ingest.turns.TurnsNotPersistedException;
+import io.memstream.ingest.kafka.CandidatePublisher;
 import io.memstream.ingest.web.InvalidFieldException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -29,17 +25,12 @@ class ExplicitFacts {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,256}");
     private static final int MAX_VALUE_BYTES = 10 * 1024;
 
-    private final KafkaTemplate<FactKey, FactCandidate> candidates;
+    private final CandidatePublisher candidates;
     private final Clock clock;
-    private final Duration timeout;
 
-    ExplicitFacts(
-            KafkaTemplate<FactKey, FactCandidate> factCandidateTemplate,
-            Clock clock,
-            @Value("${memstream.ingest.publish-timeout:10s}") Duration timeout) {
-        this.candidates = factCandidateTemplate;
+    ExplicitFacts(CandidatePublisher candidates, Clock clock) {
+        this.candidates = candidates;
         this.clock = clock;
-        this.timeout = timeout;
     }
 
     /** Returns the write's id, which is also its evidence id in the fact's sources. */
@@ -47,6 +38,10 @@ class ExplicitFacts {
         if (!KEY.matcher(key).matches()) {
             throw new InvalidFieldException(
                     "key", "must be 1 to 256 letters, digits or . _ : - (was " + key.length() + " characters)");
+        }
+        if (MemoryKeys.isFreeText(key)) {
+            throw new InvalidFieldException(
+                    "key", "must not start with '" + MemoryKeys.PREFIX + "', which is reserved for free-text memories");
         }
         int size = Json.MAPPER.writeValueAsBytes(fact.value()).length;
         if (size > MAX_VALUE_BYTES) {
@@ -71,16 +66,7 @@ class ExplicitFacts {
                 EXTRACTOR,
                 now,
                 null);
-        try {
-            candidates
-                    .send(Topics.FACT_CANDIDATES.name(), candidate.factKey(), candidate)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TurnsNotPersistedException("interrupted while waiting for Kafka", e);
-        } catch (Exception e) {
-            throw new TurnsNotPersistedException("Kafka did not acknowledge the write within " + timeout, e);
-        }
+        candidates.publish(List.of(candidate));
         return writeId;
     }
 }

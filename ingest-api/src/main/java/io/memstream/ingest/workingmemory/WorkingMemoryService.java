@@ -28,6 +28,7 @@ class WorkingMemoryService {
     private final WorkingMemorySettings settings;
     private final Summarization summarization;
     private final Clock clock;
+    private final MemoryPromotion promotion;
 
     WorkingMemoryService(
             WorkingMemoryStore store,
@@ -35,13 +36,15 @@ class WorkingMemoryService {
             TokenCounter tokens,
             WorkingMemorySettings settings,
             Summarization summarization,
-            Clock clock) {
+            Clock clock,
+            MemoryPromotion promotion) {
         this.store = store;
         this.turns = turns;
         this.tokens = tokens;
         this.settings = settings;
         this.summarization = summarization;
         this.clock = clock;
+        this.promotion = promotion;
     }
 
     /** The session a caller names; a user-bound key can only name its own user's sessions. */
@@ -64,6 +67,7 @@ class WorkingMemoryService {
         Instant now = clock.instant();
         List<MemoryMessage> messages = withDefaults(update.messages(), now);
         Optional<StoredSession> existing = store.load(ref);
+        promotion.promote(ref, update.memories());
         publishNew(ref, messages, now);
         SessionMeta meta = existing.map(StoredSession::meta).orElseGet(() -> SessionMeta.fresh(now));
         store.merge(

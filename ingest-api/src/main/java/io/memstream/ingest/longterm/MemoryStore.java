@@ -1,0 +1,199 @@
+package io.memstream.ingest.longterm;
+
+import io.memstream.common.embeddings.Embedder;
+import io.memstream.common.events.FactKey;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads of long-term memory from Postgres, through the {@code long_term_memories} view. */
+@Repository
+class MemoryStore {
+
+    static final String COLUMNS = """
+            m.id, m.user_id, m.namespace, m.session_id, m.text, m.memory_type, m.topics, m.entities,
+            m.extraction_strategy, m.extractor, m.extracted_from, m.pinned, m.access_count, m.last_accessed,
+            m.created_at, m.updated_at, m.persisted_at, m.event_date, m.memory_hash, m.confidence, m.fact_key""";
+
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json;
+    private final JdbcTemplate streaming;
+    private final TransactionTemplate readOnly;
+
+    MemoryStore(JdbcTemplate jdbc, JsonMapper json, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.json = json;
+        // The Postgres driver streams a result (rather than loading it whole) only inside a
+        // transaction and with a fetch size.
+        this.streaming = new JdbcTemplate(jdbc.getDataSource());
+        this.streaming.setFetchSize(1_000);
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+    }
+
+    /** A learned or stored memory first, should a conversation turn share its id. */
+    List<MemoryRecord> byId(String tenant, String id) {
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM long_term_memories m WHERE m.tenant_id = ? AND m.id = ?"
+                        + " ORDER BY m.memory_type = 'message', m.updated_at DESC",
+                (rs, i) -> record(rs),
+                tenant,
+                id);
+    }
+
+    /** The row and its dedup key; empty when no memory has this id. */
+    List<StoredMemory> stored(String tenant, String id) {
+        return jdbc.query(
+                "SELECT " + COLUMNS + ", f.value::text AS value FROM long_term_memories m"
+                        + " LEFT JOIN facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace"
+                        + " AND f.fact_key = m.fact_key"
+                        + " WHERE m.tenant_id = ? AND m.id = ? ORDER BY m.memory_type = 'message', m.updated_at DESC",
+                (rs, i) -> {
+                    MemoryRecord record = record(rs);
+                    String key = rs.getString("fact_key");
+                    if (key == null) {
+                        return new StoredMemory(record, null, null);
+                    }
+                    return new StoredMemory(
+                            record,
+                            new FactKey(tenant, rs.getString("user_id"), rs.getString("namespace"), key),
+                            json.readTree(rs.getString("value")));
+                },
+                tenant,
+                id);
+    }
+
+    /** The free-text memory of the same user and namespace nearest in meaning, if within the distance. */
+    Optional<StoredMemory> mostSimilar(FactKey key, float[] vector, double maxDistance) {
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + ", f.value::text AS value FROM long_term_memories m"
+                                + " JOIN facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace"
+                                + " AND f.fact_key = m.fact_key"
+                                + " WHERE m.tenant_id = ? AND m.user_id = ? AND m.namespace = ?"
+                                + " AND m.fact_key LIKE 'memory:%' AND m.embedding <=> ?::vector <= ?"
+                                + " ORDER BY m.embedding <=> ?::vector LIMIT 1",
+                        (rs, i) -> new StoredMemory(
+                                record(rs),
+                                new FactKey(key.tenantId(), key.userId(), key.namespace(), rs.getString("fact_key")),
+                                json.readTree(rs.getString("value"))),
+                        key.tenantId(),
+                        key.userId(),
+                        key.namespace(),
+                        Embedder.literal(vector),
+                        maxDistance,
+                        Embedder.literal(vector))
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * Counts one more access of each memory. Ids are unique per key, not per tenant, so each is
+     * found by its user and namespace too. Conversation turns are not counted.
+     */
+    void touch(String tenant, List<MemoryRecord> memories, Instant now) {
+        if (memories.isEmpty()) {
+            return;
+        }
+        jdbc.update(
+                "UPDATE facts f SET access_count = f.access_count + 1, last_accessed = ?"
+                        + " FROM unnest(?::text[], ?::text[], ?::text[]) AS t(user_id, namespace, id)"
+                        + " WHERE f.tenant_id = ? AND f.user_id = t.user_id AND f.namespace = t.namespace AND f.id = t.id",
+                Timestamp.from(now),
+                memories.stream()
+                        .map(m -> Objects.requireNonNullElse(m.userId(), ""))
+                        .toArray(String[]::new),
+                memories.stream().map(MemoryRecord::namespace).toArray(String[]::new),
+                memories.stream().map(MemoryRecord::id).toArray(String[]::new),
+                tenant);
+    }
+
+    /** Deletes archived conversation turns; they are not dedup's, so they are deleted here. */
+    int deleteTurns(String tenant, List<String> ids) {
+        return ids.isEmpty()
+                ? 0
+                : jdbc.update(
+                        "DELETE FROM conversation_turns WHERE tenant_id = ? AND turn_id = ANY(?::text[])",
+                        tenant,
+                        ids.toArray(String[]::new));
+    }
+
+    void query(String sql, List<Object> args, RowCallbackHandler rows) {
+        jdbc.query(sql, rows, args.toArray());
+    }
+
+    /** Like {@link #query}, for results of any size: rows arrive a thousand at a time. */
+    void scan(String sql, List<Object> args, RowCallbackHandler rows) {
+        readOnly.executeWithoutResult(status -> streaming.query(sql, rows, args.toArray()));
+    }
+
+    MemoryRecord record(ResultSet rs) throws SQLException {
+        String user = rs.getString("user_id");
+        String extractor = rs.getString("extractor");
+        var metadata = json.createObjectNode();
+        if (rs.getString("fact_key") != null) {
+            metadata.put("key", rs.getString("fact_key"));
+            metadata.put("confidence", rs.getDouble("confidence"));
+        }
+        if (extractor != null) {
+            metadata.put("extractor", extractor);
+        }
+        java.sql.Date eventDate = rs.getDate("event_date");
+        return new MemoryRecord(
+                rs.getString("id"),
+                rs.getString("text"),
+                rs.getString("session_id"),
+                user == null || user.isEmpty() ? null : user,
+                rs.getString("namespace"),
+                instant(rs.getTimestamp("last_accessed")),
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("updated_at")),
+                rs.getBoolean("pinned"),
+                rs.getInt("access_count"),
+                strings(rs.getArray("topics")),
+                strings(rs.getArray("entities")),
+                rs.getString("memory_hash"),
+                "t",
+                rs.getString("memory_type"),
+                instant(rs.getTimestamp("persisted_at")),
+                strings(rs.getArray("extracted_from")),
+                eventDate == null
+                        ? null
+                        : eventDate.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC),
+                rs.getString("extraction_strategy"),
+                json.createObjectNode(),
+                metadata);
+    }
+
+    static LocalDate date(Instant instant) {
+        return instant == null ? null : LocalDate.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (array != null) {
+            for (Object o : (Object[]) array.getArray()) {
+                out.add((String) o);
+            }
+        }
+        return out;
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+}
