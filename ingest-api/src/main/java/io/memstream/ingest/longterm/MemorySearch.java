@@ -17,6 +17,14 @@ import org.springframework.stereotype.Service;
 @Service
 public class MemorySearch {
 
+    /**
+     * The query's vector and its words. A memory matches a keyword search if it has any of the words
+     * (ranked by how many and how close): a question is rarely worded like the memory that answers it,
+     * so requiring every word (Postgres's default) finds almost nothing.
+     */
+    private static final String QUERY = "WITH q AS (SELECT CAST(? AS vector) AS v,"
+            + " NULLIF(replace(plainto_tsquery('english', ?)::text, ' & ', ' | '), '')::tsquery AS tsq)";
+
     private final MemoryStore store;
     private final Embedder embedder;
     private final Clock clock;
@@ -89,7 +97,7 @@ public class MemorySearch {
             where.and(dist + " <= ?", r.distanceThreshold());
         }
 
-        String sql = "WITH q AS (SELECT CAST(? AS vector) AS v, websearch_to_tsquery('english', ?) AS tsq)"
+        String sql = QUERY
                 + " SELECT " + MemoryStore.COLUMNS + ", " + shownDist + " AS dist, " + score
                 + " AS score, count(*) OVER () AS total FROM long_term_memories m, q WHERE " + where.sql()
                 + " ORDER BY score DESC, m.created_at DESC, m.id LIMIT ? OFFSET ?";
@@ -126,8 +134,7 @@ public class MemorySearch {
         List<Object> args = new ArrayList<>(query);
         args.addAll(where.args());
         store.query(
-                "WITH q AS (SELECT CAST(? AS vector) AS v, websearch_to_tsquery('english', ?) AS tsq)"
-                        + " SELECT count(*) AS n FROM long_term_memories m, q WHERE " + where.sql(),
+                QUERY + " SELECT count(*) AS n FROM long_term_memories m, q WHERE " + where.sql(),
                 args,
                 rs -> n[0] = rs.getLong("n"));
         return n[0];
