@@ -3,6 +3,7 @@ package io.memstream.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memstream.testkit.ClosedPort;
+import io.memstream.testkit.TestInfra;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -76,6 +77,24 @@ class ScriptsIT {
         assertThat(result.stderr().strip())
                 .isEqualTo("[memstream] ERROR: the API is not answering at http://127.0.0.1:" + closed
                         + " (start it with scripts/up)");
+    }
+
+    @Test
+    void replayFollowsAJobToItsEndAndReportsWhatTheApiRefused() throws Exception {
+        Map<String, String> env = Map.of("MEMSTREAM_API", Pipeline.shared().apiBaseUrl());
+
+        Result succeeded = run(List.of("scripts/replay", "--user", TestInfra.uniqueId("nobody")), env);
+        assertThat(succeeded.exitCode()).as(succeeded.stderr()).isZero();
+
+        Result refused = run(List.of("scripts/replay", "--extractor", "gpt"), env);
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr().strip())
+                .endsWith("ERROR: POST /v1/jobs answered 400: extractor: must be rules or llm");
+
+        int closed = ClosedPort.pick();
+        Result away = run(List.of("scripts/replay"), Map.of("MEMSTREAM_API", "http://127.0.0.1:" + closed));
+        assertThat(away.exitCode()).isNotZero();
+        assertThat(away.stderr()).contains("the API is not answering at http://127.0.0.1:" + closed);
     }
 
     @Test

@@ -24,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  *     deletion, the memory it was made against, so that one made against a value that has since
  *     been replaced does not touch the new value. Null lets dedup derive the id.
  * @param pinned a pinned memory is never forgotten by a policy; null keeps what the key has
+ * @param jobId the replay job that produced it; null for live extraction and user writes
  */
 public record FactCandidate(
         String candidateId,
@@ -41,7 +42,8 @@ public record FactCandidate(
         LocalDate eventDate,
         Operation operation,
         String memoryId,
-        Boolean pinned) {
+        Boolean pinned,
+        String jobId) {
 
     /** What an input asks of dedup. */
     public enum Operation {
@@ -50,7 +52,9 @@ public record FactCandidate(
         /** A user's change to the memory named by {@code memoryId}; it becomes certain. */
         EDIT,
         /** A user's deletion of the memory named by {@code memoryId}; its evidence stays counted. */
-        DELETE
+        DELETE,
+        /** The user was erased: the key's state goes, evidence and all, and so do its rows. */
+        ERASE
     }
 
     public FactCandidate {
@@ -67,9 +71,68 @@ public record FactCandidate(
         entities = entities == null ? List.of() : List.copyOf(entities);
         sourceTurnIds = sourceTurnIds == null ? List.of() : List.copyOf(sourceTurnIds);
         operation = operation == null ? Operation.OBSERVE : operation;
-        if (operation != Operation.OBSERVE && memoryId == null) {
+        if ((operation == Operation.EDIT || operation == Operation.DELETE) && memoryId == null) {
             throw new IllegalArgumentException(operation + " needs the id of the memory it changes");
         }
+    }
+
+    public FactCandidate(
+            String candidateId,
+            FactKey factKey,
+            JsonNode value,
+            String text,
+            String memoryType,
+            List<String> topics,
+            List<String> entities,
+            double confidence,
+            List<String> sourceTurnIds,
+            String sessionId,
+            String extractor,
+            Instant observedAt,
+            LocalDate eventDate,
+            Operation operation,
+            String memoryId,
+            Boolean pinned) {
+        this(
+                candidateId,
+                factKey,
+                value,
+                text,
+                memoryType,
+                topics,
+                entities,
+                confidence,
+                sourceTurnIds,
+                sessionId,
+                extractor,
+                observedAt,
+                eventDate,
+                operation,
+                memoryId,
+                pinned,
+                null);
+    }
+
+    /** The same candidate, tagged with the replay job that produced it. */
+    public FactCandidate forJob(String job) {
+        return new FactCandidate(
+                candidateId,
+                factKey,
+                value,
+                text,
+                memoryType,
+                topics,
+                entities,
+                confidence,
+                sourceTurnIds,
+                sessionId,
+                extractor,
+                observedAt,
+                eventDate,
+                operation,
+                memoryId,
+                pinned,
+                job);
     }
 
     /** An observation, as the extractors make them. */
@@ -102,6 +165,7 @@ public record FactCandidate(
                 observedAt,
                 eventDate,
                 Operation.OBSERVE,
+                null,
                 null,
                 null);
     }

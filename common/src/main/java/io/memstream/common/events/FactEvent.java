@@ -24,12 +24,14 @@ public record FactEvent(Change change, Fact current, Fact retired) {
         /** A user edited the current value; the value before the edit went to history. */
         EDITED,
         /** A user deleted the memory: the key has no current value, and the old one is in history. */
-        DELETED
+        DELETED,
+        /** The user was erased: the key's row and its history are gone; {@code retired} names the key. */
+        ERASED
     }
 
     public FactEvent {
         Objects.requireNonNull(change, "change");
-        if (change != Change.DELETED) {
+        if (change != Change.DELETED && change != Change.ERASED) {
             Objects.requireNonNull(current, "current");
         }
         if (change != Change.CREATED && change != Change.REINFORCED && retired == null) {

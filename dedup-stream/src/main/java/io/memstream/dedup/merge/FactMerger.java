@@ -37,6 +37,9 @@ public final class FactMerger {
      * deletes a memory the key no longer holds.
      */
     public Optional<Merge> merge(FactState state, FactCandidate candidate) {
+        if (candidate.operation() == Operation.ERASE) {
+            return erase(state, candidate);
+        }
         if (state == null) {
             if (candidate.operation() != Operation.OBSERVE) {
                 return Optional.empty();
@@ -57,6 +60,7 @@ public final class FactMerger {
             case OBSERVE -> Optional.of(observe(state.current(), candidate, newEvidence, counted));
             case EDIT -> edit(state.current(), candidate, counted);
             case DELETE -> delete(state.current(), candidate, counted);
+            case ERASE -> throw new IllegalStateException("erasures are handled first");
         };
     }
 
@@ -115,6 +119,18 @@ public final class FactMerger {
         return Optional.of(new Merge(
                 new FactState(edited, counted),
                 new FactEvent(Change.EDITED, edited, current.endedAt(edit.observedAt()))));
+    }
+
+    /**
+     * Erasing a user forgets the key entirely (its state becomes null, so the store drops it). Their
+     * turns cannot bring it back through a replay: replays skip erased users.
+     */
+    private static Optional<Merge> erase(FactState state, FactCandidate erasure) {
+        if (state == null) {
+            return Optional.empty();
+        }
+        Fact gone = state.current() != null ? state.current() : newFact(erasure);
+        return Optional.of(new Merge(null, new FactEvent(Change.ERASED, null, gone.endedAt(erasure.observedAt()))));
     }
 
     /**

@@ -61,6 +61,9 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
     private static final String DELETE_CURRENT =
             "DELETE FROM facts WHERE tenant_id = ? AND user_id = ? AND namespace = ? AND fact_key = ?";
 
+    private static final String DELETE_HISTORY =
+            "DELETE FROM fact_history WHERE tenant_id = ? AND user_id = ? AND namespace = ? AND fact_key = ?";
+
     private static final String INSERT_HISTORY = """
             INSERT INTO fact_history (fact_id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
                                       source_turn_ids, valid_from, valid_to, change)
@@ -128,9 +131,22 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
             ps.setString(3, k.namespace());
             ps.setString(4, k.key());
         });
-        List<FactEvent> retiring =
-                events.stream().filter(e -> e.retired() != null).toList();
+        List<FactKey> erased = events.stream()
+                .filter(e -> e.change() == Change.ERASED)
+                .map(FactEvent::factKey)
+                .distinct()
+                .toList();
+        List<FactEvent> retiring = events.stream()
+                .filter(e -> e.retired() != null && !erased.contains(e.factKey()))
+                .toList();
         jdbc.batchUpdate(INSERT_HISTORY, retiring, retiring.size(), (ps, e) -> bindHistory(ps, e));
+        // An erased user's history goes too; what the batch would have added to it is not written.
+        jdbc.batchUpdate(DELETE_HISTORY, erased, erased.size(), (ps, k) -> {
+            ps.setString(1, k.tenantId());
+            ps.setString(2, k.userId());
+            ps.setString(3, k.namespace());
+            ps.setString(4, k.key());
+        });
     }
 
     /** Both statements start with the fact's id, key and statement, in the same seven columns. */

@@ -360,6 +360,44 @@ class DedupTopologyTest {
     }
 
     @Test
+    void anErasureForgetsTheKeyEntirelySoTheSameEvidenceCountsAfresh() {
+        FactCandidate first = candidate("TechCorp", 0.8, "turn-1", T0);
+        send(first);
+        changes.readValuesToList();
+        FactCandidate erase = new FactCandidate(
+                "erase-1",
+                EMPLOYER,
+                StringNode.valueOf(""),
+                "",
+                null,
+                List.of(),
+                List.of(),
+                1.0,
+                List.of(),
+                null,
+                "erasure",
+                T0.plusSeconds(60),
+                null,
+                Operation.ERASE,
+                null,
+                null);
+
+        send(erase);
+        FactEvent erased = onlyChange();
+        assertThat(erased.change()).isEqualTo(Change.ERASED);
+        assertThat(erased.current()).isNull();
+        assertThat(erased.factKey()).isEqualTo(EMPLOYER);
+        assertThat(driver.<FactKey, FactState>getKeyValueStore(DedupTopology.STORE)
+                        .get(EMPLOYER))
+                .isNull();
+
+        send(erase);
+        assertThat(changes.readValuesToList()).as("nothing left to erase").isEmpty();
+        send(first);
+        assertThat(onlyChange().change()).isEqualTo(Change.CREATED);
+    }
+
+    @Test
     void freeTextMemoriesWithTheSameContentShareOneKeyAndReinforceOneMemory() {
         FactKey first = new FactKey("t1", "u1", "default", MemoryKeys.forText("User likes  dark roast coffee"));
         FactKey second = new FactKey("t1", "u1", "default", MemoryKeys.forText("user likes dark roast COFFEE"));

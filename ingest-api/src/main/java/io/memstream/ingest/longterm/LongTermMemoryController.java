@@ -7,7 +7,6 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -20,7 +19,6 @@ import org.springframework.web.server.ResponseStatusException;
 
 /** The AMS long-term memory routes. */
 @RestController
-@Validated
 class LongTermMemoryController {
 
     private final LongTermMemories memories;

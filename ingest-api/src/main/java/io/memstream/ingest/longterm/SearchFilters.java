@@ -1,12 +1,11 @@
 package io.memstream.ingest.longterm;
 
 import io.memstream.ingest.web.InvalidFieldException;
+import io.memstream.ingest.web.Times;
 import java.sql.Date;
 import java.sql.Timestamp;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,36 +160,8 @@ final class SearchFilters {
         return dateColumn ? Date.valueOf(LocalDate.ofInstant(instant, ZoneOffset.UTC)) : Timestamp.from(instant);
     }
 
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
-
     /** ISO-8601 date-time or date (UTC midnight), or epoch seconds, within years 1 to 9999. */
     static Instant instant(String field, JsonNode value) {
-        Instant parsed = parse(field, value);
-        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
-            throw new InvalidFieldException(field, "must be a time between the years 1 and 9999");
-        }
-        return parsed;
-    }
-
-    private static Instant parse(String field, JsonNode value) {
-        try {
-            if (value != null && value.isNumber()) {
-                double seconds = value.asDouble();
-                long whole = (long) Math.floor(seconds);
-                return Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1e9));
-            }
-            if (value != null && value.isString()) {
-                String s = value.asString();
-                if (s.length() == 10) {
-                    return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC);
-                }
-                return OffsetDateTime.parse(s).toInstant();
-            }
-        } catch (DateTimeException | ArithmeticException e) {
-            // Reported below with the accepted forms.
-        }
-        throw new InvalidFieldException(
-                field, "must be an ISO-8601 time (2026-11-21T10:00:00Z), a date (2026-11-21) or epoch seconds");
+        return Times.parse(field, value);
     }
 }

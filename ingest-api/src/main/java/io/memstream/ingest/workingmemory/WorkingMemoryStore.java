@@ -221,6 +221,19 @@ class WorkingMemoryStore {
         return removed > 0;
     }
 
+    /** Deletes every session of a user, in every namespace; returns how many there were. */
+    int deleteUser(String tenant, String userId) {
+        List<String> members = redis.sync().zrange(indexKey(tenant, null, userId), 0, -1);
+        int deleted = 0;
+        for (String member : members) {
+            String[] parts = member.split(SessionRef.SEP, 3);
+            if (delete(new SessionRef(tenant, parts[0], parts[1], parts[2]))) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     SessionPage list(String tenant, String namespace, String userId, long offset, long limit) {
         RedisCommands<String, String> r = redis.sync();
         String index = indexKey(tenant, namespace, userId);

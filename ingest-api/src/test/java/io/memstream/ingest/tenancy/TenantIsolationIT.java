@@ -139,6 +139,50 @@ class TenantIsolationIT {
     }
 
     @Test
+    void memoriesJobsAndErasureStayWithinTheirTenant() {
+        String id = TestInfra.uniqueId("f");
+        jdbc.update("""
+                INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
+                                   valid_from, last_seen_at)
+                VALUES (?, ?, ?, 'default', 'diet', '"vegan"', 'User is vegan.', 0.9, now(), now())""", id, b, user);
+        String search = "{\"user_id\": {\"eq\": \"%s\"}}".formatted(user);
+
+        assertThat(tenantB.post("/v1/long-term-memory/search", search)
+                        .body()
+                        .get("total")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(tenantA.post("/v1/long-term-memory/search", search)
+                        .body()
+                        .get("total")
+                        .asInt())
+                .isZero();
+        assertThat(tenantA.get("/v1/long-term-memory/" + id).status()).isEqualTo(404);
+        assertThat(tenantA.patch("/v1/long-term-memory/" + id, "{\"text\": \"x\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(tenantA.delete("/v1/long-term-memory?memory_ids=" + id)
+                        .body()
+                        .get("status")
+                        .asString())
+                .isEqualTo("ok, deleted 0 memories");
+
+        String job = tenantB.post("/v1/jobs", "{\"user_id\": \"%s\"}".formatted(user))
+                .body()
+                .get("id")
+                .asString();
+        assertThat(tenantA.get("/v1/jobs/" + job).status()).isEqualTo(404);
+        assertThat(tenantA.post("/v1/jobs/" + job + "/cancel", "").status()).isEqualTo(404);
+        assertThat(tenantA.get("/v1/jobs").body().get("jobs").toString()).doesNotContain(job);
+
+        // Tenant A erasing a user of the same name leaves tenant B's user alone.
+        assertThat(tenantA.delete("/v1/users/" + user).body().get("facts").asInt())
+                .isZero();
+        assertThat(tenantB.get("/v1/users/" + user + "/facts").body().get("facts"))
+                .hasSize(1);
+    }
+
+    @Test
     void aUserBoundKeyActsOnlyForItsUser() {
         String alice = TestInfra.uniqueId("alice");
         Api aliceKey = anonymous.withKey(keys.create(a, alice, "end-user token"));
@@ -152,7 +196,13 @@ class TenantIsolationIT {
                 aliceKey.put("/v1/working-memory/" + session, """
                         {"messages": [], "user_id": "%s"}""".formatted(bob)),
                 aliceKey.post("/v1/turns", """
-                        {"session_id": "%s", "user_id": "%s", "role": "user", "content": "hi"}""".formatted(session, bob)))) {
+                        {"session_id": "%s", "user_id": "%s", "role": "user", "content": "hi"}""".formatted(session, bob)),
+                aliceKey.delete("/v1/users/" + bob),
+                aliceKey.post("/v1/jobs", "{\"user_id\": \"%s\"}".formatted(bob)),
+                aliceKey.post(
+                        "/v1/long-term-memory/",
+                        "{\"memories\": [{\"text\": \"x\", \"user_id\": \"%s\"}]}".formatted(bob)),
+                aliceKey.post("/v1/long-term-memory/search", "{\"user_id\": {\"eq\": \"%s\"}}".formatted(bob)))) {
             assertThat(response.status()).isEqualTo(403);
             assertThat(response.body().get("detail").asString()).contains(bob);
         }

@@ -1,0 +1,16 @@
+package io.memstream.extractor.jobs;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param lease how long a job stays with a worker that stops renewing it (one that died)
+ * @param pollInterval how often an idle worker looks for a job
+ * @param batchRecords turns read before progress is stored
+ */
+@ConfigurationProperties("memstream.jobs")
+record JobSettings(
+        @DefaultValue("30s") Duration lease,
+        @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("500") int batchRecords) {}

@@ -1,0 +1,171 @@
+package io.memstream.extractor.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Replay jobs in Postgres. A worker holds a job through a lease it renews with every step; every
+ * write checks the lease, so a worker that lost its job (it stalled past the lease and another
+ * took over) cannot move the job's positions any more.
+ */
+@Repository
+class JobStore {
+
+    /** Where a job stands in one partition of the turns topic. */
+    record Range(long start, long end, long next) {
+
+        boolean finished() {
+            return next >= end;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+
+    JobStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /**
+     * The oldest job of this Kafka cluster that is waiting, or whose worker let its lease run out. A
+     * worker without an LLM leaves LLM jobs to workers that have one.
+     */
+    Optional<ReplayJob> claim(String owner, Duration lease, String clusterId, boolean llm) {
+        return jdbc.query("""
+                        UPDATE replay_jobs SET state = 'running', lease_owner = ?, lease_until = now() + ?::interval,
+                               started_at = COALESCE(started_at, now()), updated_at = now()
+                        WHERE id = (SELECT id FROM replay_jobs
+                                    WHERE (state = 'pending' OR (state = 'running' AND lease_until < now()))
+                                      AND cluster_id = ? AND (extractor = 'rules' OR ?)
+                                    ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
+                        RETURNING id, tenant_id, user_id, namespace, session_id, from_time, to_time, extractor, model,
+                                  prompt_version, mode
+                        """, (rs, i) -> job(rs), owner, lease.toMillis() + " milliseconds", clusterId, llm).stream()
+                .findFirst();
+    }
+
+    Map<Integer, Range> ranges(String jobId) {
+        Map<Integer, Range> ranges = new TreeMap<>();
+        jdbc.query(
+                "SELECT partition, start_offset, end_offset, next_offset FROM replay_job_partitions WHERE job_id = ?",
+                rs -> {
+                    ranges.put(
+                            rs.getInt("partition"),
+                            new Range(rs.getLong("start_offset"), rs.getLong("end_offset"), rs.getLong("next_offset")));
+                },
+                jobId);
+        return ranges;
+    }
+
+    /** Stores where the job starts and stops, once, when it first runs. */
+    void plan(String jobId, Map<Integer, Range> ranges) {
+        transactions.executeWithoutResult(status -> {
+            ranges.forEach((partition, r) -> jdbc.update(
+                    "INSERT INTO replay_job_partitions (job_id, partition, start_offset, end_offset, next_offset)"
+                            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    jobId,
+                    partition,
+                    r.start(),
+                    r.end(),
+                    r.next()));
+            long total =
+                    ranges.values().stream().mapToLong(r -> r.end() - r.start()).sum();
+            jdbc.update("UPDATE replay_jobs SET total = ?, updated_at = now() WHERE id = ?", total, jobId);
+        });
+    }
+
+    /**
+     * Records a step: new positions and counts, in one transaction, if this worker still holds the
+     * job. Returns empty when it does not; otherwise whether a cancel was asked for.
+     */
+    Optional<Boolean> advance(
+            String jobId,
+            String owner,
+            Duration lease,
+            Map<Integer, Long> next,
+            long scanned,
+            long matched,
+            long candidates) {
+        return transactions.execute(status -> {
+            List<Boolean> cancel = jdbc.query(
+                    """
+                    UPDATE replay_jobs SET done = done + ?, matched = matched + ?, candidates = candidates + ?,
+                           lease_until = now() + ?::interval, updated_at = now()
+                    WHERE id = ? AND lease_owner = ? AND state = 'running'
+                    RETURNING cancel_requested
+                    """,
+                    (rs, i) -> rs.getBoolean(1),
+                    scanned,
+                    matched,
+                    candidates,
+                    lease.toMillis() + " milliseconds",
+                    jobId,
+                    owner);
+            if (cancel.isEmpty()) {
+                return Optional.<Boolean>empty();
+            }
+            next.forEach((partition, offset) -> jdbc.update(
+                    "UPDATE replay_job_partitions SET next_offset = ? WHERE job_id = ? AND partition = ?",
+                    offset,
+                    jobId,
+                    partition));
+            return Optional.of(cancel.getFirst());
+        });
+    }
+
+    void finish(String jobId, String owner, String state, String error) {
+        jdbc.update(
+                "UPDATE replay_jobs SET state = ?, error = ?, finished_at = now(), updated_at = now(), lease_until = NULL"
+                        + " WHERE id = ? AND lease_owner = ? AND state = 'running'",
+                state,
+                error,
+                jobId,
+                owner);
+    }
+
+    /** A worker that stops lets another take the job over at once, instead of after the lease. */
+    void release(String jobId, String owner) {
+        jdbc.update(
+                "UPDATE replay_jobs SET lease_until = now() - interval '1 second', updated_at = now()"
+                        + " WHERE id = ? AND lease_owner = ? AND state = 'running'",
+                jobId,
+                owner);
+    }
+
+    Set<String> erasedUsers(String tenant) {
+        return new HashSet<>(
+                jdbc.queryForList("SELECT user_id FROM erased_users WHERE tenant_id = ?", String.class, tenant));
+    }
+
+    private static ReplayJob job(ResultSet rs) throws SQLException {
+        return new ReplayJob(
+                rs.getString("id"),
+                rs.getString("tenant_id"),
+                rs.getString("user_id"),
+                rs.getString("namespace"),
+                rs.getString("session_id"),
+                instant(rs.getTimestamp("from_time")),
+                instant(rs.getTimestamp("to_time")),
+                rs.getString("extractor"),
+                rs.getString("model"),
+                rs.getString("prompt_version"),
+                rs.getString("mode"));
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+}

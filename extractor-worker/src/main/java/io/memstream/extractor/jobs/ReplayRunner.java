@@ -1,0 +1,116 @@
+package io.memstream.extractor.jobs;
+
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactKey;
+import io.memstream.common.events.Ids;
+import io.memstream.common.topics.ClusterIds;
+import io.memstream.extractor.llm.LlmSettings;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes replay jobs from Postgres and runs them, one at a time per worker, beside live extraction
+ * (its own consumer, no consumer group, so live traffic is not touched). A stopping worker hands its
+ * job back at once; one that dies loses it when its lease runs out, and another worker resumes it.
+ */
+@Component
+class ReplayRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayRunner.class);
+
+    private final JobStore store;
+    private final JobSettings settings;
+    private final JobExtractors extractors;
+    private final KafkaTemplate<FactKey, FactCandidate> candidates;
+    private final KafkaProperties kafka;
+    private final Duration publishTimeout;
+    private final String owner = "worker-" + Ids.newUlid();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicReference<Thread> running = new AtomicReference<>();
+    private final boolean llmConfigured;
+    private volatile String clusterId;
+
+    ReplayRunner(
+            JobStore store,
+            JobSettings settings,
+            JobExtractors extractors,
+            KafkaTemplate<FactKey, FactCandidate> candidateTemplate,
+            KafkaProperties kafka,
+            LlmSettings llm,
+            @Value("${memstream.extractor.publish-timeout:30s}") Duration publishTimeout) {
+        this.store = store;
+        this.settings = settings;
+        this.extractors = extractors;
+        this.candidates = candidateTemplate;
+        this.kafka = kafka;
+        this.publishTimeout = publishTimeout;
+        this.llmConfigured = llm.configured();
+    }
+
+    @Scheduled(fixedDelayString = "${memstream.jobs.poll-interval:1s}")
+    void poll() {
+        if (stopping.get() || running.get() != null) {
+            return;
+        }
+        if (clusterId == null) {
+            clusterId = ClusterIds.of(kafka.buildAdminProperties(), Duration.ofSeconds(10));
+        }
+        store.claim(owner, settings.lease(), clusterId, llmConfigured).ifPresent(job -> {
+            Thread thread = Thread.ofVirtual().name("replay-" + job.id()).unstarted(() -> run(job));
+            running.set(thread);
+            thread.start();
+        });
+    }
+
+    private void run(ReplayJob job) {
+        log.info("replay job {} starts (or resumes) on {}", job.id(), owner);
+        try (var consumer =
+                new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            var execution = new ReplayExecution(
+                    job, owner, store, settings, extractors.forJob(job), candidates, publishTimeout);
+            switch (execution.run(consumer, stopping::get)) {
+                case SUCCEEDED -> store.finish(job.id(), owner, "succeeded", null);
+                case CANCELLED -> store.finish(job.id(), owner, "cancelled", null);
+                case STOPPED -> store.release(job.id(), owner);
+                case LOST_LEASE -> log.warn("replay job {} was taken over by another worker", job.id());
+            }
+        } catch (RuntimeException e) {
+            log.error("replay job {} failed", job.id(), e);
+            store.finish(job.id(), owner, "failed", e.getMessage());
+        } finally {
+            running.set(null);
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchRecords());
+        return config;
+    }
+
+    /** Stops the running job between two steps and hands it back, so a restart resumes it at once. */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        stopping.set(true);
+        Thread thread = running.get();
+        if (thread != null) {
+            thread.join(Duration.ofSeconds(30));
+        }
+    }
+}

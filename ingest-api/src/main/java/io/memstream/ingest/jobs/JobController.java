@@ -1,0 +1,85 @@
+package io.memstream.ingest.jobs;
+
+import io.memstream.common.events.Ids;
+import io.memstream.ingest.kafka.KafkaCluster;
+import io.memstream.ingest.tenancy.TenantResolver;
+import io.memstream.ingest.web.InvalidFieldException;
+import io.memstream.ingest.web.Times;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** Replay jobs: start one over a scope, follow its progress, cancel it. */
+@RestController
+class JobController {
+
+    private final JobRepository jobs;
+    private final TenantResolver tenants;
+    private final KafkaCluster cluster;
+
+    JobController(JobRepository jobs, TenantResolver tenants, KafkaCluster cluster) {
+        this.jobs = jobs;
+        this.tenants = tenants;
+        this.cluster = cluster;
+    }
+
+    @PostMapping("/v1/jobs")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    JobStatus start(@Valid @RequestBody StartJob body) {
+        var caller = tenants.current();
+        Instant from = body.from() == null || body.from().isNull() ? null : Times.parse("from", body.from());
+        Instant to = body.to() == null || body.to().isNull() ? null : Times.parse("to", body.to());
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new InvalidFieldException("to", "must be after from");
+        }
+        if ("rebuild".equals(body.mode())) {
+            throw new InvalidFieldException(
+                    "mode", "rebuild is not available yet; incremental replays add what the extractor finds");
+        }
+        StartJob scoped = new StartJob(
+                caller.userId(body.userId()),
+                body.namespace(),
+                body.sessionId(),
+                body.from(),
+                body.to(),
+                body.extractor(),
+                body.model(),
+                body.promptVersion(),
+                body.mode());
+        String id = "job_" + Ids.newUlid();
+        jobs.insert(id, caller.tenant(), cluster.id(), scoped, from, to);
+        return status(id);
+    }
+
+    @GetMapping("/v1/jobs/{id}")
+    JobStatus status(@PathVariable("id") String id) {
+        return jobs.find(tenants.current().tenant(), id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no job " + id));
+    }
+
+    @GetMapping("/v1/jobs")
+    Map<String, List<JobStatus>> list(@RequestParam(name = "limit", defaultValue = "20") @Min(1) @Max(100) int limit) {
+        return Map.of("jobs", jobs.list(tenants.current().tenant(), limit));
+    }
+
+    @PostMapping("/v1/jobs/{id}/cancel")
+    JobStatus cancel(@PathVariable("id") String id) {
+        JobStatus job = status(id);
+        if (jobs.cancel(tenants.current().tenant(), id) == 0) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, "job " + id + " has already " + job.state());
+        }
+        return status(id);
+    }
+}

@@ -1,0 +1,127 @@
+package io.memstream.ingest.jobs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+@Repository
+class JobRepository {
+
+    private static final String COLUMNS = """
+            id, state, user_id, namespace, session_id, from_time, to_time, extractor, model, prompt_version, mode,
+            total, done, matched, candidates, cancel_requested, error, created_at, started_at, finished_at, now() AS now""";
+
+    private final JdbcTemplate jdbc;
+
+    JobRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(String id, String tenant, String clusterId, StartJob job, Instant from, Instant to) {
+        jdbc.update(
+                """
+                INSERT INTO replay_jobs (id, tenant_id, cluster_id, user_id, namespace, session_id, from_time, to_time,
+                                         extractor, model, prompt_version, mode, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+                """,
+                id,
+                tenant,
+                clusterId,
+                job.userId(),
+                job.namespace(),
+                job.sessionId(),
+                timestamp(from),
+                timestamp(to),
+                job.extractor() == null ? "rules" : job.extractor(),
+                job.model(),
+                job.promptVersion(),
+                job.mode() == null ? "incremental" : job.mode());
+    }
+
+    Optional<JobStatus> find(String tenant, String id) {
+        return jdbc
+                .query(
+                        "SELECT " + COLUMNS + " FROM replay_jobs WHERE tenant_id = ? AND id = ?",
+                        this::status,
+                        tenant,
+                        id)
+                .stream()
+                .findFirst();
+    }
+
+    List<JobStatus> list(String tenant, int limit) {
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM replay_jobs WHERE tenant_id = ? ORDER BY created_at DESC LIMIT ?",
+                this::status,
+                tenant,
+                limit);
+    }
+
+    /** A waiting job is cancelled at once; a running one when its worker next looks. */
+    int cancel(String tenant, String id) {
+        return jdbc.update("""
+                UPDATE replay_jobs SET cancel_requested = true, updated_at = now(),
+                       state = CASE WHEN state = 'pending' THEN 'cancelled' ELSE state END,
+                       finished_at = CASE WHEN state = 'pending' THEN now() ELSE finished_at END
+                WHERE tenant_id = ? AND id = ? AND state IN ('pending', 'running')
+                """, tenant, id);
+    }
+
+    private JobStatus status(ResultSet rs, int row) throws SQLException {
+        long total = rs.getLong("total");
+        long done = rs.getLong("done");
+        Instant started = instant(rs.getTimestamp("started_at"));
+        Instant finished = instant(rs.getTimestamp("finished_at"));
+        Instant now = instant(rs.getTimestamp("now"));
+        Double rate = null;
+        Double eta = null;
+        if (started != null) {
+            double seconds = Math.max(
+                    0.001,
+                    Duration.between(started, finished != null ? finished : now).toMillis() / 1000.0);
+            rate = done / seconds;
+            if (finished == null && done > 0) {
+                eta = (total - done) / rate;
+            }
+        }
+        return new JobStatus(
+                rs.getString("id"),
+                rs.getString("state"),
+                new JobStatus.Scope(
+                        rs.getString("user_id"),
+                        rs.getString("namespace"),
+                        rs.getString("session_id"),
+                        instant(rs.getTimestamp("from_time")),
+                        instant(rs.getTimestamp("to_time"))),
+                rs.getString("extractor"),
+                rs.getString("model"),
+                rs.getString("prompt_version"),
+                rs.getString("mode"),
+                total,
+                done,
+                rs.getLong("matched"),
+                rs.getLong("candidates"),
+                total == 0 ? (finished != null ? 1.0 : 0.0) : (double) done / total,
+                rate,
+                eta,
+                rs.getBoolean("cancel_requested"),
+                rs.getString("error"),
+                instant(rs.getTimestamp("created_at")),
+                started,
+                finished);
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+}

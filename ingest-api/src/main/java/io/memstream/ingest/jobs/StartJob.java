@@ -1,0 +1,36 @@
+package io.memstream.ingest.jobs;
+
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The body of POST /v1/jobs. The tenant is the caller's; everything else narrows the scope.
+ *
+ * @param from turns accepted at or after this (ISO-8601 or epoch seconds)
+ * @param to turns accepted before this
+ * @param extractor {@code rules} (default) or {@code llm}
+ * @param mode {@code incremental} (default): add what the extractor finds, counting no turn twice;
+ *     {@code rebuild}: recompute the scope's learned facts from scratch
+ */
+record StartJob(
+        @Size(min = 1, max = 256) String userId,
+
+        @Size(min = 1, max = 256)
+        @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = "may contain only letters, digits and . _ : @ -")
+        String namespace,
+
+        @Size(min = 1, max = 256) String sessionId,
+        JsonNode from,
+        JsonNode to,
+
+        @Pattern(regexp = "rules|llm", message = "must be rules or llm")
+        String extractor,
+
+        @Size(min = 1, max = 128) String model,
+
+        @Pattern(regexp = "[A-Za-z0-9._-]{1,32}", message = "must be 1 to 32 letters, digits or . _ -")
+        String promptVersion,
+
+        @Pattern(regexp = "incremental|rebuild", message = "must be incremental or rebuild")
+        String mode) {}

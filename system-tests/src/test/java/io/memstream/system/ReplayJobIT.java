@@ -1,0 +1,166 @@
+package io.memstream.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.memstream.common.events.FactCandidate;
+import io.memstream.common.topics.Topics;
+import io.memstream.testkit.Api;
+import io.memstream.testkit.FakeOpenAiServer;
+import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicProbe;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Replay jobs on the real broker: the same extractor changes nothing, progress is reported, a job
+ * can be cancelled, and a job survives its worker stopping, resuming where it was.
+ */
+class ReplayJobIT {
+
+    private static final Duration DONE = Duration.ofSeconds(90);
+    private static final FakeOpenAiServer LLM = new FakeOpenAiServer()
+            .respondWith(request -> FakeOpenAiServer.content("""
+                            {"facts": [{"key": "hobby", "value": "chess", "text": "User plays chess.",
+                                        "memory_type": "semantic", "topics": [], "entities": [],
+                                        "event_date": "", "confidence": 0.6}]}""", 200, 30).slowedBy(Duration.ofMillis(250)));
+    private static Api api;
+
+    @BeforeAll
+    static void start() {
+        api = new Api(Pipeline.shared().apiBaseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        LLM.close();
+    }
+
+    private static String say(String user, String session, String content) {
+        var accepted = api.post("/v1/turns", """
+                {"session_id": "%s", "user_id": "%s", "role": "user", "content": "%s"}""".formatted(session, user, content));
+        assertThat(accepted.status()).isEqualTo(202);
+        return accepted.body().get("turn_ids").get(0).asString();
+    }
+
+    private static JsonNode job(String id) {
+        return api.get("/v1/jobs/" + id).body();
+    }
+
+    private static String startJob(String body) {
+        var started = api.post("/v1/jobs", body);
+        assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+        return started.body().get("id").asString();
+    }
+
+    private static List<FactCandidate> candidatesOf(String jobId) {
+        return TopicProbe.values(Topics.FACT_CANDIDATES).stream()
+                .filter(c -> jobId.equals(c.jobId()))
+                .toList();
+    }
+
+    @Test
+    void replayingWithTheSameExtractorChangesNoFactAndReportsItsProgress() {
+        String user = TestInfra.uniqueId("rp");
+        say(user, TestInfra.uniqueId("s"), "I work at Initech.");
+        say(user, TestInfra.uniqueId("s"), "I live in Lisbon.");
+        String profile = "/v1/users/" + user + "/facts?include_history=true";
+        await().atMost(DONE).until(() -> api.get(profile).body().get("facts").size() == 2);
+        JsonNode before = api.get(profile).body();
+
+        String id = startJob("{\"user_id\": \"%s\"}".formatted(user));
+        await().atMost(DONE).until(() -> job(id).get("state").asString().equals("succeeded"));
+
+        JsonNode done = job(id);
+        assertThat(done.get("done").asLong())
+                .isEqualTo(done.get("total").asLong())
+                .isPositive();
+        assertThat(done.get("matched").asLong()).isEqualTo(2);
+        assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
+        assertThat(done.get("rate").asDouble()).isPositive();
+        assertThat(done.get("extractor").asString()).isEqualTo("rules");
+        List<FactCandidate> tagged = candidatesOf(id);
+        assertThat(tagged).hasSize(done.get("candidates").asInt()).isNotEmpty();
+        assertThat(tagged).allSatisfy(c -> assertThat(c.extractor()).isEqualTo("rules/1"));
+
+        // Every candidate's evidence was counted already: the profile is the same, value for value.
+        await().atMost(DONE)
+                .until(() -> !TopicProbe.values(Topics.FACT_CHANGELOG).isEmpty());
+        assertThat(api.get(profile).body()).isEqualTo(before);
+        assertThat(api.post("/v1/jobs/" + id + "/cancel", "").status())
+                .as("a finished job")
+                .isEqualTo(409);
+    }
+
+    @Test
+    void aJobIsCancelledAndSurvivesItsWorkerStoppingWithoutRedoingOrSkippingATurn() {
+        String user = TestInfra.uniqueId("rp");
+        Instant from = Instant.now().minusSeconds(1);
+        List<String> turns = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            turns.add(say(user, TestInfra.uniqueId("s"), "Turn number " + i + " of the replay test."));
+        }
+        String llmJob = "{\"user_id\": \"%s\", \"extractor\": \"llm\", \"model\": \"fake-model\", \"from\": \"%s\"}"
+                .formatted(user, from);
+
+        // No worker has an LLM yet: the job waits, and a waiting job is cancelled at once.
+        String waiting = startJob(llmJob);
+        assertThat(job(waiting).get("state").asString()).isEqualTo("pending");
+        assertThat(api.post("/v1/jobs/" + waiting + "/cancel", "")
+                        .body()
+                        .get("state")
+                        .asString())
+                .isEqualTo("cancelled");
+
+        Map<String, Object> llmWorker =
+                Map.of("memstream.llm.base-url", LLM.baseUrl(), "memstream.jobs.batch-records", "1");
+        String cancelled = startJob(llmJob);
+        String resumed;
+        long doneAtStop;
+        ConfigurableApplicationContext first = Pipeline.extraExtractor(llmWorker);
+        try {
+            await().atMost(DONE).until(() -> job(cancelled).get("matched").asLong() > 0);
+            var cancel = api.post("/v1/jobs/" + cancelled + "/cancel", "");
+            assertThat(cancel.body().get("cancel_requested").asBoolean()).isTrue();
+            await().atMost(DONE)
+                    .until(() -> job(cancelled).get("state").asString().equals("cancelled"));
+            assertThat(job(cancelled).get("done").asLong())
+                    .isLessThan(job(cancelled).get("total").asLong());
+
+            resumed = startJob(llmJob);
+            await().atMost(DONE).until(() -> job(resumed).get("matched").asLong() >= 3);
+            first.close();
+            doneAtStop = job(resumed).get("done").asLong();
+            assertThat(job(resumed).get("state").asString()).isEqualTo("running");
+            assertThat(job(resumed).get("matched").asLong()).isLessThan(turns.size());
+        } finally {
+            first.close();
+        }
+        ConfigurableApplicationContext second = Pipeline.extraExtractor(llmWorker);
+        try {
+            await().atMost(DONE)
+                    .until(() -> job(resumed).get("state").asString().equals("succeeded"));
+        } finally {
+            second.close();
+        }
+        JsonNode finished = job(resumed);
+        assertThat(finished.get("done").asLong())
+                .isEqualTo(finished.get("total").asLong())
+                .isGreaterThan(doneAtStop);
+        assertThat(finished.get("matched").asLong()).isEqualTo(turns.size());
+        // Each turn was extracted once by the job, across both workers: none again, none skipped.
+        List<String> sources = new ArrayList<>();
+        candidatesOf(resumed).forEach(c -> sources.addAll(c.sourceTurnIds()));
+        assertThat(sources).containsExactlyInAnyOrderElementsOf(turns);
+        assertThat(candidatesOf(resumed))
+                .allSatisfy(c -> assertThat(c.extractor()).contains("fake-model"));
+    }
+}
