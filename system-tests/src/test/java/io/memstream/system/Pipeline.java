@@ -19,14 +19,25 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class Pipeline implements AutoCloseable {
 
     private final List<ConfigurableApplicationContext> services;
+    private final String run;
     private final int apiPort;
 
-    private Pipeline(List<ConfigurableApplicationContext> services) {
+    private Pipeline(String run, List<ConfigurableApplicationContext> services) {
+        this.run = run;
         this.services = services;
         this.apiPort = Integer.parseInt(services.getFirst().getEnvironment().getRequiredProperty("local.server.port"));
     }
 
     private static Pipeline shared;
+
+    /** Where a worker's rebuilds find this run's dedup-stream: its application id and sink scope. */
+    private static Map<String, Object> dedupOf(String run) {
+        return Map.of(
+                "memstream.jobs.dedup-application-id",
+                "memstream-dedup-" + run,
+                "memstream.jobs.sink-offsets-scope",
+                run);
+    }
 
     /**
      * One pipeline for every cross-service test in this JVM (tests isolate themselves by user and
@@ -55,10 +66,13 @@ final class Pipeline implements AutoCloseable {
         dedup.put("memstream.sink.offsets-scope", run);
         Map<String, Object> extractor = new HashMap<>(common);
         extractor.put("memstream.extractor.group-id", "memstream-extractor-" + run);
-        return new Pipeline(List.of(
-                run(IngestApiApplication.application(), common),
-                run(ExtractorWorkerApplication.application(), extractor),
-                run(DedupStreamApplication.application(), dedup)));
+        extractor.putAll(dedupOf(run));
+        return new Pipeline(
+                run,
+                List.of(
+                        run(IngestApiApplication.application(), common),
+                        run(ExtractorWorkerApplication.application(), extractor),
+                        run(DedupStreamApplication.application(), dedup)));
     }
 
     /** Passed as command-line arguments, which override the services' own application.yml. */
@@ -79,6 +93,7 @@ final class Pipeline implements AutoCloseable {
         Map<String, Object> properties = new HashMap<>(TestInfra.properties());
         properties.put("server.port", "0");
         properties.put("memstream.extractor.group-id", TestInfra.uniqueId("memstream-extractor-extra"));
+        properties.putAll(dedupOf(shared.run));
         properties.putAll(extra);
         return run(ExtractorWorkerApplication.application(), properties);
     }

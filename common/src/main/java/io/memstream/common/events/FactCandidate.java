@@ -54,7 +54,12 @@ public record FactCandidate(
         /** A user's deletion of the memory named by {@code memoryId}; its evidence stays counted. */
         DELETE,
         /** The user was erased: the key's state goes, evidence and all, and so do its rows. */
-        ERASE
+        ERASE,
+        /**
+         * A rebuild starts over: a learned value is forgotten with its evidence, so the replay that
+         * follows counts every turn afresh. What the user set or deleted stays.
+         */
+        RESET
     }
 
     public FactCandidate {

@@ -26,12 +26,14 @@ public record FactEvent(Change change, Fact current, Fact retired) {
         /** A user deleted the memory: the key has no current value, and the old one is in history. */
         DELETED,
         /** The user was erased: the key's row and its history are gone; {@code retired} names the key. */
-        ERASED
+        ERASED,
+        /** A rebuild forgot the learned value (no history: the rebuild derives the key again). */
+        RESET
     }
 
     public FactEvent {
         Objects.requireNonNull(change, "change");
-        if (change != Change.DELETED && change != Change.ERASED) {
+        if (change != Change.DELETED && change != Change.ERASED && change != Change.RESET) {
             Objects.requireNonNull(current, "current");
         }
         if (change != Change.CREATED && change != Change.REINFORCED && retired == null) {

@@ -40,6 +40,9 @@ public final class FactMerger {
         if (candidate.operation() == Operation.ERASE) {
             return erase(state, candidate);
         }
+        if (candidate.operation() == Operation.RESET) {
+            return reset(state, candidate);
+        }
         if (state == null) {
             if (candidate.operation() != Operation.OBSERVE) {
                 return Optional.empty();
@@ -60,7 +63,7 @@ public final class FactMerger {
             case OBSERVE -> Optional.of(observe(state.current(), candidate, newEvidence, counted));
             case EDIT -> edit(state.current(), candidate, counted);
             case DELETE -> delete(state.current(), candidate, counted);
-            case ERASE -> throw new IllegalStateException("erasures are handled first");
+            case ERASE, RESET -> throw new IllegalStateException(candidate.operation() + " is handled first");
         };
     }
 
@@ -131,6 +134,19 @@ public final class FactMerger {
         }
         Fact gone = state.current() != null ? state.current() : newFact(erasure);
         return Optional.of(new Merge(null, new FactEvent(Change.ERASED, null, gone.endedAt(erasure.observedAt()))));
+    }
+
+    /**
+     * A rebuild forgets what was learned for the key, evidence and all, so its replay counts each turn
+     * again from nothing. A value the user set or edited (certain) and a deletion (no current value,
+     * its evidence counted) are the user's, and stay.
+     */
+    private static Optional<Merge> reset(FactState state, FactCandidate reset) {
+        if (state == null || state.current() == null || state.current().confidence() >= EXPLICIT) {
+            return Optional.empty();
+        }
+        return Optional.of(new Merge(
+                null, new FactEvent(Change.RESET, null, state.current().endedAt(reset.observedAt()))));
     }
 
     /**

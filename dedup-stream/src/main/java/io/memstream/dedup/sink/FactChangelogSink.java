@@ -75,16 +75,19 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
 
     private final JdbcTemplate jdbc;
     private final Embedder embedder;
+    private final ErasedUsers erasedUsers;
 
     FactChangelogSink(
             JdbcTemplate jdbc,
             Embedder embedder,
+            ErasedUsers erasedUsers,
             SinkOffsets offsets,
             TransactionTemplate transactions,
             DeadLetterPublishingRecoverer deadLetters) {
         super(NAME, Topics.FACT_CHANGELOG.valueSerde(), offsets, transactions, deadLetters);
         this.jdbc = jdbc;
         this.embedder = embedder;
+        this.erasedUsers = erasedUsers;
     }
 
     @KafkaListener(
@@ -97,7 +100,12 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
     }
 
     @Override
-    void write(List<FactEvent> events) {
+    void write(List<FactEvent> all) {
+        // An erasure's own events still apply (they delete); nothing else about an erased user does.
+        List<FactEvent> events = erasedUsers.keep(
+                all,
+                e -> e.change() == Change.ERASED ? "" : e.factKey().tenantId(),
+                e -> e.change() == Change.ERASED ? "" : e.factKey().userId());
         // Events of one key arrive in order on one partition, so the last one per key is the row to
         // keep; the text needs a new embedding if any event in the batch changed it.
         Map<FactKey, FactEvent> last = new LinkedHashMap<>();
@@ -137,7 +145,7 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
                 .distinct()
                 .toList();
         List<FactEvent> retiring = events.stream()
-                .filter(e -> e.retired() != null && !erased.contains(e.factKey()))
+                .filter(e -> e.retired() != null && e.change() != Change.RESET && !erased.contains(e.factKey()))
                 .toList();
         jdbc.batchUpdate(INSERT_HISTORY, retiring, retiring.size(), (ps, e) -> bindHistory(ps, e));
         // An erased user's history goes too; what the batch would have added to it is not written.

@@ -28,14 +28,17 @@ class SessionSummarySink extends PostgresSink<SessionSummary> {
             """;
 
     private final JdbcTemplate jdbc;
+    private final ErasedUsers erasedUsers;
 
     SessionSummarySink(
             JdbcTemplate jdbc,
+            ErasedUsers erasedUsers,
             SinkOffsets offsets,
             TransactionTemplate transactions,
             DeadLetterPublishingRecoverer deadLetters) {
         super(NAME, Topics.SESSION_SUMMARIES.valueSerde(), offsets, transactions, deadLetters);
         this.jdbc = jdbc;
+        this.erasedUsers = erasedUsers;
     }
 
     @KafkaListener(
@@ -48,7 +51,8 @@ class SessionSummarySink extends PostgresSink<SessionSummary> {
     }
 
     @Override
-    void write(List<SessionSummary> summaries) {
+    void write(List<SessionSummary> all) {
+        List<SessionSummary> summaries = erasedUsers.keep(all, SessionSummary::tenantId, SessionSummary::userId);
         jdbc.batchUpdate(UPSERT, summaries, summaries.size(), (ps, s) -> {
             ps.setString(1, s.tenantId());
             ps.setString(2, s.namespace());

@@ -30,16 +30,19 @@ class TurnArchiveSink extends PostgresSink<Turn> {
 
     private final JdbcTemplate jdbc;
     private final Embedder embedder;
+    private final ErasedUsers erasedUsers;
 
     TurnArchiveSink(
             JdbcTemplate jdbc,
             Embedder embedder,
+            ErasedUsers erasedUsers,
             SinkOffsets offsets,
             TransactionTemplate transactions,
             DeadLetterPublishingRecoverer deadLetters) {
         super(NAME, Topics.TURNS.valueSerde(), offsets, transactions, deadLetters);
         this.jdbc = jdbc;
         this.embedder = embedder;
+        this.erasedUsers = erasedUsers;
     }
 
     @KafkaListener(
@@ -52,7 +55,8 @@ class TurnArchiveSink extends PostgresSink<Turn> {
     }
 
     @Override
-    void write(List<Turn> turns) {
+    void write(List<Turn> accepted) {
+        List<Turn> turns = erasedUsers.keep(accepted, Turn::tenantId, Turn::userId);
         List<String> vectors = BatchEmbeddings.literals(
                 embedder, turns.stream().map(Turn::content).toList());
         Map<Turn, String> embeddings = new IdentityHashMap<>();

@@ -397,6 +397,61 @@ class DedupTopologyTest {
         assertThat(onlyChange().change()).isEqualTo(Change.CREATED);
     }
 
+    private static FactCandidate reset(String id) {
+        return new FactCandidate(
+                id,
+                EMPLOYER,
+                StringNode.valueOf(""),
+                "",
+                null,
+                List.of(),
+                List.of(),
+                1.0,
+                List.of(),
+                null,
+                "job",
+                T0.plusSeconds(300),
+                null,
+                Operation.RESET,
+                null,
+                null);
+    }
+
+    @Test
+    void aResetForgetsALearnedValueSoItsReplayCountsAfreshButKeepsWhatTheUserSetOrDeleted() {
+        FactCandidate learned = candidate("TechCorp", 0.8, "turn-1", T0);
+        send(learned);
+        changes.readValuesToList();
+
+        send(reset("reset-1"));
+        FactEvent reset = onlyChange();
+        assertThat(reset.change()).isEqualTo(Change.RESET);
+        assertThat(reset.current()).isNull();
+        assertThat(reset.retired().value().asString()).isEqualTo("TechCorp");
+        send(learned);
+        FactEvent relearned = onlyChange();
+        assertThat(relearned.change()).isEqualTo(Change.CREATED);
+        assertThat(relearned.current().confidence())
+                .as("counted once, not reinforced")
+                .isEqualTo(0.8);
+
+        String id = relearned.current().factId();
+        send(command(Operation.EDIT, id, "Initech", "edit-1", T0.plusSeconds(60), null));
+        changes.readValuesToList();
+        send(reset("reset-2"));
+        assertThat(changes.readValuesToList())
+                .as("an edited value is the user's")
+                .isEmpty();
+
+        send(command(Operation.DELETE, id, "Initech", "delete-1", T0.plusSeconds(90), null));
+        changes.readValuesToList();
+        send(reset("reset-3"));
+        send(learned);
+        assertThat(changes.readValuesToList())
+                .as("a deletion stays, evidence and all")
+                .isEmpty();
+    }
+
     @Test
     void freeTextMemoriesWithTheSameContentShareOneKeyAndReinforceOneMemory() {
         FactKey first = new FactKey("t1", "u1", "default", MemoryKeys.forText("User likes  dark roast coffee"));

@@ -1,5 +1,6 @@
 package io.memstream.extractor.jobs;
 
+import io.memstream.common.events.FactKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -30,6 +31,11 @@ class JobStore {
             return next >= end;
         }
     }
+
+    private static final String FACT_COLUMNS = """
+            id, tenant_id, user_id, namespace, fact_key, value, text, memory_type, topics, entities, confidence,
+            source_turn_ids, valid_from, valid_to, last_seen_at, created_at, updated_at, embedding, session_id,
+            event_date, pinned, extractor, memory_hash, access_count, last_accessed""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -143,6 +149,90 @@ class JobStore {
                         + " WHERE id = ? AND lease_owner = ? AND state = 'running'",
                 jobId,
                 owner);
+    }
+
+    boolean resetDone(String jobId) {
+        return Boolean.TRUE.equals(
+                jdbc.queryForObject("SELECT reset_done FROM replay_jobs WHERE id = ?", Boolean.class, jobId));
+    }
+
+    void markResetDone(String jobId) {
+        jdbc.update("UPDATE replay_jobs SET reset_done = true, updated_at = now() WHERE id = ?", jobId);
+    }
+
+    /**
+     * Freezes what readers see of the scope: its facts as they are now (as readers see them, so a
+     * failed rebuild's snapshot inside this scope is carried over and that rebuild ends here).
+     */
+    void snapshot(ReplayJob job) {
+        transactions.executeWithoutResult(status -> {
+            Integer active = jdbc.queryForObject(
+                    "SELECT count(*) FROM active_rebuilds WHERE job_id = ?", Integer.class, job.id());
+            if (active != null && active > 0) {
+                return;
+            }
+            jdbc.update(
+                    "INSERT INTO fact_snapshots (job_id, " + FACT_COLUMNS + ") SELECT ?, " + FACT_COLUMNS
+                            + " FROM visible_facts WHERE tenant_id = ? AND (?::text IS NULL OR user_id = ?)"
+                            + " AND (?::text IS NULL OR namespace = ?)",
+                    job.id(),
+                    job.tenantId(),
+                    job.userId(),
+                    job.userId(),
+                    job.namespace(),
+                    job.namespace());
+            List<String> inherited = jdbc.queryForList(
+                    """
+                    SELECT r.job_id FROM active_rebuilds r JOIN replay_jobs j ON j.id = r.job_id
+                    WHERE r.tenant_id = ? AND j.state = 'failed'
+                      AND (?::text IS NULL OR r.user_id = ?) AND (?::text IS NULL OR r.namespace = ?)
+                    """, String.class, job.tenantId(), job.userId(), job.userId(), job.namespace(), job.namespace());
+            for (String failed : inherited) {
+                jdbc.update("DELETE FROM fact_snapshots WHERE job_id = ?", failed);
+                jdbc.update("DELETE FROM active_rebuilds WHERE job_id = ?", failed);
+            }
+            jdbc.update(
+                    "INSERT INTO active_rebuilds (job_id, tenant_id, user_id, namespace) VALUES (?, ?, ?, ?)",
+                    job.id(),
+                    job.tenantId(),
+                    job.userId(),
+                    job.namespace());
+        });
+    }
+
+    /** The scope's keys whose values were learned (not set by the user, who is certain of them). */
+    List<FactKey> learnedKeys(ReplayJob job) {
+        return jdbc.query(
+                "SELECT user_id, namespace, fact_key FROM facts WHERE tenant_id = ? AND confidence < 1.0"
+                        + " AND (?::text IS NULL OR user_id = ?) AND (?::text IS NULL OR namespace = ?)",
+                (rs, i) -> new FactKey(
+                        job.tenantId(), rs.getString("user_id"), rs.getString("namespace"), rs.getString("fact_key")),
+                job.tenantId(),
+                job.userId(),
+                job.userId(),
+                job.namespace(),
+                job.namespace());
+    }
+
+    /** Readers see the rebuilt facts from this transaction on. */
+    void endRebuild(String jobId) {
+        transactions.executeWithoutResult(status -> {
+            jdbc.update("DELETE FROM active_rebuilds WHERE job_id = ?", jobId);
+            jdbc.update("DELETE FROM fact_snapshots WHERE job_id = ?", jobId);
+        });
+    }
+
+    /** Where the fact sink stands in each partition of the changelog. */
+    Map<Integer, Long> sinkPositions(String sink, String topic) {
+        Map<Integer, Long> positions = new TreeMap<>();
+        jdbc.query(
+                "SELECT partition, next_offset FROM sink_offsets WHERE sink = ? AND topic = ?",
+                rs -> {
+                    positions.put(rs.getInt(1), rs.getLong(2));
+                },
+                sink,
+                topic);
+        return positions;
     }
 
     Set<String> erasedUsers(String tenant) {

@@ -1,12 +1,14 @@
 package io.memstream.extractor.jobs;
 
 import io.memstream.common.events.FactCandidate;
+import io.memstream.common.events.FactCandidate.Operation;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
 import io.memstream.extractor.turns.Extractor;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,6 +26,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.springframework.kafka.core.KafkaTemplate;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * One run of one job: reads its ranges of the turns topic (from the offsets of its start time to the
@@ -49,6 +52,7 @@ final class ReplayExecution {
     private final Extractor extractor;
     private final KafkaTemplate<FactKey, FactCandidate> candidates;
     private final Duration publishTimeout;
+    private final DedupBarrier barrier;
 
     ReplayExecution(
             ReplayJob job,
@@ -57,7 +61,8 @@ final class ReplayExecution {
             JobSettings settings,
             Extractor extractor,
             KafkaTemplate<FactKey, FactCandidate> candidates,
-            Duration publishTimeout) {
+            Duration publishTimeout,
+            DedupBarrier barrier) {
         this.job = job;
         this.owner = owner;
         this.store = store;
@@ -65,9 +70,17 @@ final class ReplayExecution {
         this.extractor = extractor;
         this.candidates = candidates;
         this.publishTimeout = publishTimeout;
+        this.barrier = barrier;
     }
 
-    Outcome run(Consumer<byte[], byte[]> consumer, BooleanSupplier stopping) {
+    Outcome run(Consumer<byte[], byte[]> consumer, BooleanSupplier stopping) throws InterruptedException {
+        boolean rebuild = job.mode().equals("rebuild");
+        if (rebuild && !store.resetDone(job.id())) {
+            // Readers keep the scope's old facts until the end; then learned values start from nothing.
+            store.snapshot(job);
+            publish(store.learnedKeys(job).stream().map(this::reset).toList());
+            store.markResetDone(job.id());
+        }
         Map<Integer, JobStore.Range> stored = store.ranges(job.id());
         if (stored.isEmpty()) {
             store.plan(job.id(), plan(consumer));
@@ -130,14 +143,42 @@ final class ReplayExecution {
             if (step.isEmpty()) {
                 return Outcome.LOST_LEASE;
             }
-            if (step.get()) {
+            // A rebuild past its reset is not cancelled: stopping there would show a half-rebuilt profile.
+            if (step.get() && !rebuild) {
                 return Outcome.CANCELLED;
             }
             consumer.pause(consumer.assignment().stream()
                     .filter(tp -> !ends.containsKey(tp))
                     .toList());
         }
+        if (rebuild) {
+            if (!barrier.await(stopping)) {
+                return Outcome.STOPPED;
+            }
+            store.endRebuild(job.id());
+        }
         return Outcome.SUCCEEDED;
+    }
+
+    private FactCandidate reset(FactKey key) {
+        return new FactCandidate(
+                "reset:" + job.id(),
+                key,
+                StringNode.valueOf(""),
+                "",
+                null,
+                List.of(),
+                List.of(),
+                1.0,
+                List.of(),
+                null,
+                "rebuild",
+                Instant.now(),
+                null,
+                Operation.RESET,
+                null,
+                null,
+                job.id());
     }
 
     /** From the offsets of the start time (or the beginning) to the end offsets as they are now. */

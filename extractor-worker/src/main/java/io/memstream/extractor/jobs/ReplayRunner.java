@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -77,22 +78,37 @@ class ReplayRunner {
 
     private void run(ReplayJob job) {
         log.info("replay job {} starts (or resumes) on {}", job.id(), owner);
-        try (var consumer =
-                new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = newConsumer();
+                var checks = newConsumer();
+                Admin admin = Admin.create(kafka.buildAdminProperties())) {
             var execution = new ReplayExecution(
-                    job, owner, store, settings, extractors.forJob(job), candidates, publishTimeout);
+                    job,
+                    owner,
+                    store,
+                    settings,
+                    extractors.forJob(job),
+                    candidates,
+                    publishTimeout,
+                    new DedupBarrier(admin, checks, store, settings));
             switch (execution.run(consumer, stopping::get)) {
                 case SUCCEEDED -> store.finish(job.id(), owner, "succeeded", null);
                 case CANCELLED -> store.finish(job.id(), owner, "cancelled", null);
                 case STOPPED -> store.release(job.id(), owner);
                 case LOST_LEASE -> log.warn("replay job {} was taken over by another worker", job.id());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            store.release(job.id(), owner);
         } catch (RuntimeException e) {
             log.error("replay job {} failed", job.id(), e);
             store.finish(job.id(), owner, "failed", e.getMessage());
         } finally {
             running.set(null);
         }
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
+        return new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private Map<String, Object> consumerConfig() {

@@ -60,6 +60,8 @@ class UserErasure {
         counts.put("user_id", userId);
         transactions.executeWithoutResult(status -> {
             counts.put("facts", delete("facts", tenant, userId));
+            // A rebuild in progress must not keep showing them either.
+            delete("fact_snapshots", tenant, userId);
             counts.put("history", delete("fact_history", tenant, userId));
             counts.put("summaries", delete("session_summaries", tenant, userId));
             counts.put("turns", delete("conversation_turns", tenant, userId));

@@ -19,7 +19,7 @@ class FactQueries {
     private static final String SELECT = """
             SELECT id, namespace, fact_key, value::text, text, memory_type, topics, entities, confidence,
                    source_turn_ids, valid_from, valid_to, last_seen_at, updated_at
-            FROM facts
+            FROM visible_facts
             WHERE tenant_id = ? AND user_id = ? AND (?::text IS NULL OR namespace = ?) AND fact_key NOT LIKE 'memory:%'
             ORDER BY namespace, fact_key
             """;

@@ -44,9 +44,12 @@ class JobController {
         if (from != null && to != null && !from.isBefore(to)) {
             throw new InvalidFieldException("to", "must be after from");
         }
-        if ("rebuild".equals(body.mode())) {
+        boolean rebuild = "rebuild".equals(body.mode());
+        if (rebuild && (body.sessionId() != null || from != null || to != null)) {
             throw new InvalidFieldException(
-                    "mode", "rebuild is not available yet; incremental replays add what the extractor finds");
+                    "mode",
+                    "a rebuild recomputes whole profiles from all their turns: it takes a user_id and/or namespace,"
+                            + " not a session_id or a time range");
         }
         StartJob scoped = new StartJob(
                 caller.userId(body.userId()),
@@ -58,6 +61,15 @@ class JobController {
                 body.model(),
                 body.promptVersion(),
                 body.mode());
+        if (rebuild) {
+            jobs.overlappingRebuild(caller.tenant(), scoped.userId(), scoped.namespace())
+                    .ifPresent(other -> {
+                        throw new ResponseStatusException(
+                                HttpStatus.CONFLICT,
+                                "rebuild " + other + " of an overlapping scope has not finished; wait for it (or, if it"
+                                        + " failed, rebuild a scope that contains all of it)");
+                    });
+        }
         String id = "job_" + Ids.newUlid();
         jobs.insert(id, caller.tenant(), cluster.id(), scoped, from, to);
         return status(id);
@@ -77,6 +89,12 @@ class JobController {
     @PostMapping("/v1/jobs/{id}/cancel")
     JobStatus cancel(@PathVariable("id") String id) {
         JobStatus job = status(id);
+        if (job.mode().equals("rebuild") && job.state().equals("running")) {
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "a running rebuild finishes: stopping it would leave a half-rebuilt profile (readers see the old"
+                            + " one until it ends)");
+        }
         if (jobs.cancel(tenants.current().tenant(), id) == 0) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "job " + id + " has already " + job.state());
         }

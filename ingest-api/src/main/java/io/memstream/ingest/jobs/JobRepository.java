@@ -63,6 +63,39 @@ class JobRepository {
                 limit);
     }
 
+    /**
+     * A rebuild this one would run into: one waiting or running over an overlapping scope, or a failed
+     * one whose snapshot still shows and that this scope does not contain (one it contains, it takes
+     * over).
+     */
+    Optional<String> overlappingRebuild(String tenant, String userId, String namespace) {
+        return jdbc
+                .queryForList(
+                        """
+                        SELECT j.id FROM replay_jobs j
+                        LEFT JOIN active_rebuilds r ON r.job_id = j.id
+                        WHERE j.tenant_id = ? AND j.mode = 'rebuild'
+                          AND (j.user_id IS NULL OR ?::text IS NULL OR j.user_id = ?)
+                          AND (j.namespace IS NULL OR ?::text IS NULL OR j.namespace = ?)
+                          AND (j.state IN ('pending', 'running')
+                               OR (j.state = 'failed' AND r.job_id IS NOT NULL
+                                   AND NOT ((?::text IS NULL OR j.user_id = ?) AND (?::text IS NULL OR j.namespace = ?))))
+                        LIMIT 1
+                        """,
+                        String.class,
+                        tenant,
+                        userId,
+                        userId,
+                        namespace,
+                        namespace,
+                        userId,
+                        userId,
+                        namespace,
+                        namespace)
+                .stream()
+                .findFirst();
+    }
+
     /** A waiting job is cancelled at once; a running one when its worker next looks. */
     int cancel(String tenant, String id) {
         return jdbc.update("""

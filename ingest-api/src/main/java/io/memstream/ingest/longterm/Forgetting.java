@@ -23,7 +23,7 @@ class Forgetting {
     private static final String SCAN = """
             SELECT %s, f.value::text AS value
             FROM long_term_memories m
-            JOIN facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace
+            JOIN visible_facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace
                 AND f.fact_key = m.fact_key
             WHERE %s
             ORDER BY m.last_accessed DESC, m.id

@@ -59,7 +59,7 @@ class MemoryStore {
     List<StoredMemory> stored(String tenant, String id) {
         return jdbc.query(
                 "SELECT " + COLUMNS + ", f.value::text AS value FROM long_term_memories m"
-                        + " LEFT JOIN facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace"
+                        + " LEFT JOIN visible_facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace"
                         + " AND f.fact_key = m.fact_key"
                         + " WHERE m.tenant_id = ? AND m.id = ? ORDER BY m.memory_type = 'message', m.updated_at DESC",
                 (rs, i) -> {
@@ -82,7 +82,7 @@ class MemoryStore {
         return jdbc
                 .query(
                         "SELECT " + COLUMNS + ", f.value::text AS value FROM long_term_memories m"
-                                + " JOIN facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace"
+                                + " JOIN visible_facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace"
                                 + " AND f.fact_key = m.fact_key"
                                 + " WHERE m.tenant_id = ? AND m.user_id = ? AND m.namespace = ?"
                                 + " AND m.fact_key LIKE 'memory:%' AND m.embedding <=> ?::vector <= ?"

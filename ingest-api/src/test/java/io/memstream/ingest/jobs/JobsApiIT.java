@@ -68,7 +68,8 @@ class JobsApiIT {
     void badJobsAreRefusedWithTheFieldNamed() {
         assertProblem(api.post("/v1/jobs", "{\"extractor\": \"gpt\"}"), 400, "extractor");
         assertProblem(api.post("/v1/jobs", "{\"mode\": \"everything\"}"), 400, "mode");
-        assertProblem(api.post("/v1/jobs", "{\"mode\": \"rebuild\"}"), 400, "mode");
+        assertProblem(api.post("/v1/jobs", "{\"mode\": \"rebuild\", \"session_id\": \"s\"}"), 400, "mode");
+        assertProblem(api.post("/v1/jobs", "{\"mode\": \"rebuild\", \"from\": \"2026-01-01\"}"), 400, "time range");
         assertProblem(api.post("/v1/jobs", "{\"prompt_version\": \"../etc\"}"), 400, "prompt_version");
         assertProblem(api.post("/v1/jobs", "{\"from\": \"yesterday\"}"), 400, "from");
         assertProblem(api.post("/v1/jobs", "{\"from\": \"2026-02-01\", \"to\": \"2026-01-01\"}"), 400, "to");
