@@ -7,13 +7,23 @@ import io.memstream.common.events.FactCandidate;
 import io.memstream.common.topics.Topics;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.FakeOpenAiServer;
+import io.memstream.testkit.SharedKafka;
+import io.memstream.testkit.TestDatabase;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicProbe;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -162,5 +172,67 @@ class ReplayJobIT {
         assertThat(sources).containsExactlyInAnyOrderElementsOf(turns);
         assertThat(candidatesOf(resumed))
                 .allSatisfy(c -> assertThat(c.extractor()).contains("fake-model"));
+    }
+
+    @Test
+    void aJobWhoseWorkerDiedIsTakenOverWhenItsLeaseRunsOutAndResumesFromItsStoredPositions() throws Exception {
+        String user = TestInfra.uniqueId("rp");
+        for (int i = 0; i < 3; i++) {
+            say(user, TestInfra.uniqueId("s"), "I work at Initech.");
+        }
+        // An LLM job waits (no worker here has an LLM) while it is turned into a dead worker's job.
+        String id = startJob("{\"user_id\": \"%s\", \"extractor\": \"llm\"}".formatted(user));
+        Map<Integer, Long> ends = turnsEndOffsets();
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        try (Connection db = TestDatabase.connect()) {
+            // The dead worker read every range to its end, counted 7 turns in scope and 5 candidates,
+            // and died holding the job before marking it done.
+            for (var end : ends.entrySet()) {
+                execute(
+                        db,
+                        "INSERT INTO replay_job_partitions (job_id, partition, start_offset, end_offset, next_offset)"
+                                + " VALUES (?, ?, 0, ?, ?)",
+                        id,
+                        end.getKey(),
+                        end.getValue(),
+                        end.getValue());
+            }
+            execute(
+                    db,
+                    "UPDATE replay_jobs SET extractor = 'rules', state = 'running', lease_owner = 'dead-worker',"
+                            + " lease_until = now() + interval '2 seconds', started_at = now(), total = ?, done = ?,"
+                            + " matched = 7, candidates = 5 WHERE id = ?",
+                    total,
+                    total,
+                    id);
+        }
+
+        await().atMost(DONE).until(() -> job(id).get("state").asString().equals("succeeded"));
+        JsonNode done = job(id);
+        assertThat(done.get("matched").asLong()).as("nothing read again").isEqualTo(7);
+        assertThat(done.get("candidates").asLong()).isEqualTo(5);
+        assertThat(done.get("done").asLong()).isEqualTo(total);
+        assertThat(candidatesOf(id)).isEmpty();
+    }
+
+    private static void execute(Connection db, String sql, Object... args) throws SQLException {
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                statement.setObject(i + 1, args[i]);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    private static Map<Integer, Long> turnsEndOffsets() {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.TURNS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            Map<Integer, Long> ends = new HashMap<>();
+            consumer.endOffsets(partitions).forEach((tp, end) -> ends.put(tp.partition(), end));
+            return ends;
+        }
     }
 }
