@@ -65,8 +65,22 @@ class ErasureIT {
         });
         assertThat(api.get("/v1/working-memory/" + session + "?user_id=" + user).status())
                 .isEqualTo(404);
-        api.post("/v1/turns", """
-                {"session_id": "%s", "user_id": "%s", "role": "user", "content": "I work at Umbrella."}""".formatted(TestInfra.uniqueId("s"), user));
+        // Nothing about them is accepted again.
+        String again = "{\"session_id\": \"%s\", \"user_id\": \"%s\", \"role\": \"user\", \"content\": \"hi\"}";
+        assertThat(api.post("/v1/turns", again.formatted(TestInfra.uniqueId("s"), user))
+                        .status())
+                .isEqualTo(410);
+        assertThat(api.put("/v1/working-memory/" + session, "{\"user_id\": \"%s\"}".formatted(user))
+                        .status())
+                .isEqualTo(410);
+        assertThat(api.post(
+                                "/v1/long-term-memory/",
+                                "{\"memories\": [{\"text\": \"x\", \"user_id\": \"%s\"}]}".formatted(user))
+                        .status())
+                .isEqualTo(410);
+        assertThat(api.put("/v1/users/" + user + "/facts/diet", "{\"value\": \"vegan\"}")
+                        .status())
+                .isEqualTo(410);
 
         String job = api.post("/v1/jobs", "{\"user_id\": \"%s\"}".formatted(user))
                 .body()

@@ -112,10 +112,32 @@ class RebuildIT {
             assertThat(api.post("/v1/jobs", "{\"mode\": \"rebuild\"}").status())
                     .as("an overlapping rebuild waits for this one")
                     .isEqualTo(409);
+            String petId = null;
+            for (JsonNode f : api.get("/v1/users/" + user + "/facts").body().get("facts")) {
+                if (f.get("key").asString().equals("pet.name")) {
+                    petId = f.get("id").asString();
+                }
+            }
+            String edit = "/v1/long-term-memory/" + petId;
+            List<Integer> editStatuses = new ArrayList<>();
+            List<Integer> cancelStatuses = new ArrayList<>();
             await().atMost(DONE).pollInterval(Duration.ofMillis(20)).until(() -> {
                 seen.add(profile(user));
+                // An edit naming the memory: refused (409) while the rebuild holds the scope, a 400 for
+                // its invalid type before, a 404 after (the rebuild dropped it); it never changes anything.
+                int status = api.patch(edit, "{\"memory_type\": \"message\"}").status();
+                editStatuses.add(status);
+                if (status == 409) {
+                    cancelStatuses.add(
+                            api.post("/v1/jobs/" + id + "/cancel", "").status());
+                }
                 return job(id).get("state").asString().equals("succeeded");
             });
+            assertThat(editStatuses).contains(409).containsOnly(400, 409, 404);
+            assertThat(cancelStatuses)
+                    .as("a started rebuild is not cancelled")
+                    .isNotEmpty()
+                    .containsOnly(409);
         } finally {
             worker.close();
         }

@@ -113,6 +113,7 @@ class ReplayJobIT {
     @Test
     void aJobIsCancelledAndSurvivesItsWorkerStoppingWithoutRedoingOrSkippingATurn() {
         String user = TestInfra.uniqueId("rp");
+        String live = TestInfra.uniqueId("live");
         Instant from = Instant.now().minusSeconds(1);
         List<String> turns = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -146,6 +147,8 @@ class ReplayJobIT {
                     .isLessThan(job(cancelled).get("total").asLong());
 
             resumed = startJob(llmJob);
+            // Live traffic while the job runs is extracted as usual (its own consumer, not the job's).
+            say(live, TestInfra.uniqueId("s"), "I live in Porto.");
             await().atMost(DONE).until(() -> job(resumed).get("matched").asLong() >= 3);
             first.close();
             doneAtStop = job(resumed).get("done").asLong();
@@ -170,6 +173,11 @@ class ReplayJobIT {
         List<String> sources = new ArrayList<>();
         candidatesOf(resumed).forEach(c -> sources.addAll(c.sourceTurnIds()));
         assertThat(sources).containsExactlyInAnyOrderElementsOf(turns);
+        JsonNode learned =
+                api.get("/v1/users/" + live + "/facts").body().get("facts").get(0);
+        assertThat(Instant.parse(learned.get("updated_at").asString()))
+                .as("the live turn was learned while the job ran")
+                .isBefore(Instant.parse(finished.get("finished_at").asString()));
         assertThat(candidatesOf(resumed))
                 .allSatisfy(c -> assertThat(c.extractor()).contains("fake-model"));
     }
@@ -213,6 +221,22 @@ class ReplayJobIT {
         assertThat(done.get("candidates").asLong()).isEqualTo(5);
         assertThat(done.get("done").asLong()).isEqualTo(total);
         assertThat(candidatesOf(id)).isEmpty();
+    }
+
+    @Test
+    void aFailingJobIsTriedAgainThenGivenUpWithTheReason() {
+        String user = TestInfra.uniqueId("rp");
+        ConfigurableApplicationContext worker =
+                Pipeline.extraExtractor(Map.of("memstream.llm.base-url", LLM.baseUrl()));
+        try {
+            String id = startJob(
+                    "{\"user_id\": \"%s\", \"extractor\": \"llm\", \"prompt_version\": \"v99\"}".formatted(user));
+            await().atMost(DONE).until(() -> job(id).get("state").asString().equals("failed"));
+            assertThat(job(id).get("error").asString()).contains("extract-facts-v99");
+            assertThat(job(id).get("attempts").asInt()).isEqualTo(3);
+        } finally {
+            worker.close();
+        }
     }
 
     private static void execute(Connection db, String sql, Object... args) throws SQLException {

@@ -31,10 +31,13 @@ public record Fact(
         Instant lastSeenAt,
         String sessionId,
         LocalDate eventDate,
-        boolean pinned,
+        Boolean pinned,
         String extractor) {
 
     public Fact {
+        // Boxed so that facts written before the field existed (in state stores and on the changelog)
+        // still read: absent means not pinned.
+        pinned = Boolean.TRUE.equals(pinned);
         Objects.requireNonNull(factId, "factId");
         Objects.requireNonNull(factKey, "factKey");
         Objects.requireNonNull(value, "value");
@@ -75,7 +78,7 @@ public record Fact(
                 lastSeenAt,
                 null,
                 null,
-                false,
+                Boolean.FALSE,
                 null);
     }
 

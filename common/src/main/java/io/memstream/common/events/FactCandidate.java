@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * One input to dedup for a key: something an extractor believes about a user, with the evidence for
@@ -115,6 +116,33 @@ public record FactCandidate(
                 operation,
                 memoryId,
                 pinned,
+                null);
+    }
+
+    /**
+     * A command that carries no value: a deletion (of {@code memoryId}), an erasure or a reset.
+     *
+     * @param evidence its own id counts as evidence for a deletion, so a redelivered one is recognised
+     */
+    public static FactCandidate command(
+            Operation operation, String id, FactKey key, String memoryId, String issuer, Instant at, boolean evidence) {
+        return new FactCandidate(
+                id,
+                key,
+                StringNode.valueOf(""),
+                "",
+                null,
+                List.of(),
+                List.of(),
+                1.0,
+                evidence ? List.of(id) : List.of(),
+                null,
+                issuer,
+                at,
+                null,
+                operation,
+                memoryId,
+                null,
                 null);
     }
 

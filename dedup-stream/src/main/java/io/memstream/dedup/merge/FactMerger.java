@@ -132,8 +132,9 @@ public final class FactMerger {
         if (state == null) {
             return Optional.empty();
         }
-        Fact gone = state.current() != null ? state.current() : newFact(erasure);
-        return Optional.of(new Merge(null, new FactEvent(Change.ERASED, null, gone.endedAt(erasure.observedAt()))));
+        // The event names the key only: the changelog must not carry a new copy of what is erased.
+        Fact gone = newFact(erasure).endedAt(erasure.observedAt());
+        return Optional.of(new Merge(null, new FactEvent(Change.ERASED, null, gone)));
     }
 
     /**

@@ -387,6 +387,7 @@ class DedupTopologyTest {
         assertThat(erased.change()).isEqualTo(Change.ERASED);
         assertThat(erased.current()).isNull();
         assertThat(erased.factKey()).isEqualTo(EMPLOYER);
+        assertThat(erased.retired().text()).as("no new copy of what is erased").isEmpty();
         assertThat(driver.<FactKey, FactState>getKeyValueStore(DedupTopology.STORE)
                         .get(EMPLOYER))
                 .isNull();

@@ -2,6 +2,7 @@ package io.memstream.extractor.jobs;
 
 import io.memstream.common.topics.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -39,22 +40,45 @@ final class DedupBarrier {
         this.settings = settings;
     }
 
-    /** Returns false if asked to stop first. */
+    /**
+     * Returns false if asked to stop first.
+     *
+     * @throws IllegalStateException when dedup-stream does not catch up within the configured time
+     */
     boolean await(BooleanSupplier stopping) throws InterruptedException {
+        Instant deadline = Instant.now().plus(settings.barrierTimeout());
         Map<TopicPartition, Long> produced = consumer.endOffsets(partitions(Topics.FACT_CANDIDATES.name()));
         while (!merged(produced)) {
-            if (stopping.getAsBoolean()) {
+            if (!pause(
+                    stopping,
+                    deadline,
+                    "merged the candidates (no progress in its consumer group '" + settings.dedupApplicationId()
+                            + "')")) {
                 return false;
             }
-            Thread.sleep(PAUSE);
         }
         Map<TopicPartition, Long> changes = consumer.endOffsets(partitions(Topics.FACT_CHANGELOG.name()));
         while (!written(changes)) {
-            if (stopping.getAsBoolean()) {
+            if (!pause(
+                    stopping,
+                    deadline,
+                    "stored the changes (its sink offsets under '" + settings.sinkOffsetsScope() + "/facts' lag)")) {
                 return false;
             }
-            Thread.sleep(PAUSE);
         }
+        return true;
+    }
+
+    private boolean pause(BooleanSupplier stopping, Instant deadline, String what) throws InterruptedException {
+        if (stopping.getAsBoolean()) {
+            return false;
+        }
+        if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("dedup-stream has not " + what + " within " + settings.barrierTimeout()
+                    + ": is it running, and do MEMSTREAM_DEDUP_APPLICATION_ID and MEMSTREAM_SINK_OFFSETS_SCOPE"
+                    + " match it?");
+        }
+        Thread.sleep(PAUSE);
         return true;
     }
 

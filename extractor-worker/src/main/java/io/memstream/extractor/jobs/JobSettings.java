@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     tell a rebuild when dedup has merged all its candidates
  * @param sinkOffsetsScope the fact sink's offsets scope, whose stored offsets tell a rebuild when
  *     the merged facts are in Postgres
+ * @param barrierTimeout how long a rebuild waits for dedup-stream before its attempt fails
+ * @param maxAttempts how many times a failing job is tried before it is given up
  */
 @ConfigurationProperties("memstream.jobs")
 record JobSettings(
@@ -19,4 +21,6 @@ record JobSettings(
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("500") int batchRecords,
         @DefaultValue("memstream-dedup") String dedupApplicationId,
-        @DefaultValue("memstream") String sinkOffsetsScope) {}
+        @DefaultValue("memstream") String sinkOffsetsScope,
+        @DefaultValue("10m") Duration barrierTimeout,
+        @DefaultValue("3") int maxAttempts) {}

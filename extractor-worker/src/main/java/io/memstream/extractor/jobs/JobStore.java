@@ -54,7 +54,7 @@ class JobStore {
                         UPDATE replay_jobs SET state = 'running', lease_owner = ?, lease_until = now() + ?::interval,
                                started_at = COALESCE(started_at, now()), updated_at = now()
                         WHERE id = (SELECT id FROM replay_jobs
-                                    WHERE (state = 'pending' OR (state = 'running' AND lease_until < now()))
+                                    WHERE (state IN ('pending', 'running') AND (lease_until IS NULL OR lease_until < now()))
                                       AND cluster_id = ? AND (extractor = 'rules' OR ?)
                                     ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
                         RETURNING id, tenant_id, user_id, namespace, session_id, from_time, to_time, extractor, model,
@@ -134,12 +134,39 @@ class JobStore {
 
     void finish(String jobId, String owner, String state, String error) {
         jdbc.update(
-                "UPDATE replay_jobs SET state = ?, error = ?, finished_at = now(), updated_at = now(), lease_until = NULL"
+                "UPDATE replay_jobs SET state = ?, error = ?, finished_at = now(), updated_at = now(), lease_until = NULL,"
+                        + " done = CASE WHEN ? = 'succeeded' THEN total ELSE done END"
                         + " WHERE id = ? AND lease_owner = ? AND state = 'running'",
                 state,
                 error,
+                state,
                 jobId,
                 owner);
+    }
+
+    /**
+     * A failed attempt: the job waits (longer after each attempt) and is tried again from its stored
+     * positions, until it has failed {@code maxAttempts} times.
+     */
+    void failed(String jobId, String owner, String error, int maxAttempts) {
+        jdbc.update("""
+                UPDATE replay_jobs SET attempts = attempts + 1, error = ?, updated_at = now(), lease_owner = NULL,
+                       state = CASE WHEN attempts + 1 < ? THEN 'pending' ELSE 'failed' END,
+                       lease_until = CASE WHEN attempts + 1 < ? THEN now() + (attempts + 1) * interval '5 seconds' END,
+                       finished_at = CASE WHEN attempts + 1 < ? THEN NULL ELSE now() END
+                WHERE id = ? AND lease_owner = ? AND state = 'running'
+                """, error, maxAttempts, maxAttempts, maxAttempts, jobId, owner);
+    }
+
+    /** Keeps the job while a step or the rebuild's wait runs long; false when another worker has it. */
+    boolean renew(String jobId, String owner, Duration lease) {
+        return jdbc.update(
+                        "UPDATE replay_jobs SET lease_until = now() + ?::interval"
+                                + " WHERE id = ? AND lease_owner = ? AND state = 'running'",
+                        lease.toMillis() + " milliseconds",
+                        jobId,
+                        owner)
+                == 1;
     }
 
     /** A worker that stops lets another take the job over at once, instead of after the lease. */
@@ -214,12 +241,20 @@ class JobStore {
                 job.namespace());
     }
 
-    /** Readers see the rebuilt facts from this transaction on. */
-    void endRebuild(String jobId) {
-        transactions.executeWithoutResult(status -> {
-            jdbc.update("DELETE FROM active_rebuilds WHERE job_id = ?", jobId);
-            jdbc.update("DELETE FROM fact_snapshots WHERE job_id = ?", jobId);
-        });
+    /** Readers see the rebuilt facts from this transaction on; false if this worker lost the job. */
+    boolean endRebuild(String jobId, String owner) {
+        return Boolean.TRUE.equals(transactions.execute(status -> {
+            int ended = jdbc.update(
+                    "DELETE FROM active_rebuilds WHERE job_id = ? AND EXISTS (SELECT 1 FROM replay_jobs"
+                            + " WHERE id = ? AND lease_owner = ? AND state = 'running')",
+                    jobId,
+                    jobId,
+                    owner);
+            if (ended == 1) {
+                jdbc.update("DELETE FROM fact_snapshots WHERE job_id = ?", jobId);
+            }
+            return ended == 1;
+        }));
     }
 
     /** Where the fact sink stands in each partition of the changelog. */

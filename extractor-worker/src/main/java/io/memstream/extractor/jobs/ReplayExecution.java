@@ -26,7 +26,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.springframework.kafka.core.KafkaTemplate;
-import tools.jackson.databind.node.StringNode;
 
 /**
  * One run of one job: reads its ranges of the turns topic (from the offsets of its start time to the
@@ -78,6 +77,11 @@ final class ReplayExecution {
         if (rebuild && !store.resetDone(job.id())) {
             // Readers keep the scope's old facts until the end; then learned values start from nothing.
             store.snapshot(job);
+            // What dedup has merged but the sink not yet stored is in no table: wait for it, so the
+            // reset below sees every learned key of the scope.
+            if (!barrier.await(stopping)) {
+                return Outcome.STOPPED;
+            }
             publish(store.learnedKeys(job).stream().map(this::reset).toList());
             store.markResetDone(job.id());
         }
@@ -95,12 +99,12 @@ final class ReplayExecution {
         });
         consumer.assign(ends.keySet());
         ends.keySet().forEach(tp -> consumer.seek(tp, ranges.get(tp.partition()).next()));
-        Set<String> erased = store.erasedUsers(job.tenantId());
-
         while (!ends.isEmpty()) {
             if (stopping.getAsBoolean()) {
                 return Outcome.STOPPED;
             }
+            // Read every step: a user erased while the job runs is skipped from then on.
+            Set<String> erased = store.erasedUsers(job.tenantId());
             ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
             Map<Integer, Long> next = new HashMap<>();
             Map<SessionKey, List<Turn>> bySession = new LinkedHashMap<>();
@@ -155,30 +159,16 @@ final class ReplayExecution {
             if (!barrier.await(stopping)) {
                 return Outcome.STOPPED;
             }
-            store.endRebuild(job.id());
+            if (!store.endRebuild(job.id(), owner)) {
+                return Outcome.LOST_LEASE;
+            }
         }
         return Outcome.SUCCEEDED;
     }
 
     private FactCandidate reset(FactKey key) {
-        return new FactCandidate(
-                "reset:" + job.id(),
-                key,
-                StringNode.valueOf(""),
-                "",
-                null,
-                List.of(),
-                List.of(),
-                1.0,
-                List.of(),
-                null,
-                "rebuild",
-                Instant.now(),
-                null,
-                Operation.RESET,
-                null,
-                null,
-                job.id());
+        return FactCandidate.command(Operation.RESET, "reset:" + job.id(), key, null, "rebuild", Instant.now(), false)
+                .forJob(job.id());
     }
 
     /** From the offsets of the start time (or the beginning) to the end offsets as they are now. */

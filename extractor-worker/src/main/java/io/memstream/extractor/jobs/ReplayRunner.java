@@ -8,6 +8,8 @@ import io.memstream.extractor.llm.LlmSettings;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -78,6 +80,25 @@ class ReplayRunner {
 
     private void run(ReplayJob job) {
         log.info("replay job {} starts (or resumes) on {}", job.id(), owner);
+        // The lease is renewed on a timer, not only between steps: a long LLM step or a rebuild's wait
+        // must not let another worker take the job over while this one still runs it.
+        AtomicBoolean lost = new AtomicBoolean();
+        var heartbeat =
+                Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        long every = Math.max(1, settings.lease().toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (!store.renew(job.id(), owner, settings.lease())) {
+                            lost.set(true);
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("could not renew the lease of replay job {}: {}", job.id(), e.toString());
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
         try (var consumer = newConsumer();
                 var checks = newConsumer();
                 Admin admin = Admin.create(kafka.buildAdminProperties())) {
@@ -90,19 +111,24 @@ class ReplayRunner {
                     candidates,
                     publishTimeout,
                     new DedupBarrier(admin, checks, store, settings));
-            switch (execution.run(consumer, stopping::get)) {
+            var outcome = execution.run(consumer, () -> stopping.get() || lost.get());
+            if (lost.get() || outcome == ReplayExecution.Outcome.LOST_LEASE) {
+                log.warn("replay job {} was taken over by another worker", job.id());
+                return;
+            }
+            switch (outcome) {
                 case SUCCEEDED -> store.finish(job.id(), owner, "succeeded", null);
                 case CANCELLED -> store.finish(job.id(), owner, "cancelled", null);
-                case STOPPED -> store.release(job.id(), owner);
-                case LOST_LEASE -> log.warn("replay job {} was taken over by another worker", job.id());
+                case STOPPED, LOST_LEASE -> store.release(job.id(), owner);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             store.release(job.id(), owner);
         } catch (RuntimeException e) {
             log.error("replay job {} failed", job.id(), e);
-            store.finish(job.id(), owner, "failed", e.getMessage());
+            store.failed(job.id(), owner, String.valueOf(e.getMessage()), settings.maxAttempts());
         } finally {
+            heartbeat.shutdownNow();
             running.set(null);
         }
     }
@@ -117,6 +143,9 @@ class ReplayRunner {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchRecords());
+        // A stored position below the log's start (retention removed turns) resumes at the start,
+        // never at the end, which would skip every turn still there.
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return config;
     }
 

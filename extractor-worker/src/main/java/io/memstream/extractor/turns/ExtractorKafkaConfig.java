@@ -1,5 +1,6 @@
 package io.memstream.extractor.turns;
 
+import io.memstream.common.erasure.ErasedUsers;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
@@ -15,6 +16,7 @@ import io.memstream.extractor.summaries.ExtractiveSummarizer;
 import io.memstream.extractor.summaries.Summarizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -116,7 +118,8 @@ class ExtractorKafkaConfig {
             Extractor extractor,
             KafkaTemplate<FactKey, FactCandidate> candidateTemplate,
             DeadLetterPublishingRecoverer deadLetterRecoverer,
-            BatchingSettings batching) {
+            BatchingSettings batching,
+            DataSource dataSource) {
         Map<String, Object> config = properties.buildConsumerProperties();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // Incremental rebalances: partitions that stay put are not revoked and re-read.
@@ -129,7 +132,8 @@ class ExtractorKafkaConfig {
                 candidateTemplate,
                 deadLetterRecoverer,
                 batching,
-                publishTimeout);
+                publishTimeout,
+                new ErasedUsers(dataSource, java.time.Duration.ofSeconds(5)));
     }
 
     /** Summary requests are read as bytes so that an unreadable one is dead-lettered as it arrived. */

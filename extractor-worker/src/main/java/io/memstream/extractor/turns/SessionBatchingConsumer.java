@@ -1,6 +1,7 @@
 package io.memstream.extractor.turns;
 
 import dev.langchain4j.exception.LangChain4jException;
+import io.memstream.common.erasure.ErasedUsers;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
@@ -84,6 +85,7 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final Extractor extractor;
+    private final ErasedUsers erasedUsers;
     private final KafkaTemplate<FactKey, FactCandidate> candidates;
     private final DeadLetterPublishingRecoverer deadLetters;
     private final BatchingSettings settings;
@@ -105,8 +107,10 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
             KafkaTemplate<FactKey, FactCandidate> candidates,
             DeadLetterPublishingRecoverer deadLetters,
             BatchingSettings settings,
-            Duration publishTimeout) {
+            Duration publishTimeout,
+            ErasedUsers erasedUsers) {
         this.consumers = consumers;
+        this.erasedUsers = erasedUsers;
         this.extractor = extractor;
         this.candidates = candidates;
         this.deadLetters = deadLetters;
@@ -201,6 +205,10 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
             // Unreadable turns cannot become readable by waiting: park them at once. If even that
             // fails, the record stays pending (uncommitted) and the consumer starts over.
             deadLetters.accept(record, e);
+            claim.done(record.offset());
+            return;
+        }
+        if (erasedUsers.contains(turn.tenantId(), turn.userId())) {
             claim.done(record.offset());
             return;
         }

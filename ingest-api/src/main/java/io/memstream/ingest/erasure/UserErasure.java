@@ -5,6 +5,7 @@ import io.memstream.common.events.FactCandidate.Operation;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.Ids;
 import io.memstream.ingest.kafka.CandidatePublisher;
+import io.memstream.ingest.tenancy.ErasedUserGuard;
 import io.memstream.ingest.workingmemory.SessionEraser;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -13,7 +14,6 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.node.StringNode;
 
 /**
  * Erases a user. The order matters: first the user is marked erased (so every later replay skips
@@ -27,6 +27,7 @@ class UserErasure {
     private final TransactionTemplate transactions;
     private final CandidatePublisher publisher;
     private final SessionEraser sessions;
+    private final ErasedUserGuard guard;
     private final Clock clock;
 
     UserErasure(
@@ -34,17 +35,20 @@ class UserErasure {
             TransactionTemplate transactions,
             CandidatePublisher publisher,
             SessionEraser sessions,
+            ErasedUserGuard guard,
             Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.publisher = publisher;
         this.sessions = sessions;
+        this.guard = guard;
         this.clock = clock;
     }
 
     Map<String, Object> erase(String tenant, String userId) {
         jdbc.update(
                 "INSERT INTO erased_users (tenant_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant, userId);
+        guard.erased(tenant, userId);
         List<FactKey> keys = jdbc.query(
                 "SELECT namespace, fact_key FROM facts WHERE tenant_id = ? AND user_id = ?"
                         + " UNION SELECT namespace, fact_key FROM fact_history WHERE tenant_id = ? AND user_id = ?",
@@ -65,6 +69,13 @@ class UserErasure {
             counts.put("history", delete("fact_history", tenant, userId));
             counts.put("summaries", delete("session_summaries", tenant, userId));
             counts.put("turns", delete("conversation_turns", tenant, userId));
+            // Their own API keys stop working: there is nobody left for them to act for.
+            counts.put(
+                    "revoked_keys",
+                    jdbc.update(
+                            "UPDATE api_keys SET revoked_at = now() WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL",
+                            tenant,
+                            userId));
         });
         counts.put("sessions", sessions.eraseUser(tenant, userId));
         return counts;
@@ -75,22 +86,6 @@ class UserErasure {
     }
 
     private FactCandidate erasure(FactKey key, String erasureId) {
-        return new FactCandidate(
-                erasureId,
-                key,
-                StringNode.valueOf(""),
-                "",
-                null,
-                List.of(),
-                List.of(),
-                1.0,
-                List.of(),
-                null,
-                "erasure",
-                clock.instant(),
-                null,
-                Operation.ERASE,
-                null,
-                null);
+        return FactCandidate.command(Operation.ERASE, erasureId, key, null, "erasure", clock.instant(), false);
     }
 }

@@ -7,6 +7,7 @@ import io.memstream.common.events.MemoryKeys;
 import io.memstream.common.events.Namespaces;
 import io.memstream.common.json.Json;
 import io.memstream.ingest.kafka.CandidatePublisher;
+import io.memstream.ingest.tenancy.ErasedUserGuard;
 import io.memstream.ingest.web.InvalidFieldException;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,10 +28,12 @@ class ExplicitFacts {
 
     private final CandidatePublisher candidates;
     private final Clock clock;
+    private final ErasedUserGuard erased;
 
-    ExplicitFacts(CandidatePublisher candidates, Clock clock) {
+    ExplicitFacts(CandidatePublisher candidates, Clock clock, ErasedUserGuard erased) {
         this.candidates = candidates;
         this.clock = clock;
+        this.erased = erased;
     }
 
     /** Returns the write's id, which is also its evidence id in the fact's sources. */
@@ -47,6 +50,7 @@ class ExplicitFacts {
         if (size > MAX_VALUE_BYTES) {
             throw new InvalidFieldException("value", "is " + size + " bytes of JSON; at most " + MAX_VALUE_BYTES);
         }
+        erased.requireNotErased(tenant, userId);
         String namespace = Namespaces.orDefault(fact.namespace());
         String writeId = "write:" + Ids.newUlid();
         Instant now = clock.instant();

@@ -41,6 +41,8 @@ class JobController {
         var caller = tenants.current();
         Instant from = body.from() == null || body.from().isNull() ? null : Times.parse("from", body.from());
         Instant to = body.to() == null || body.to().isNull() ? null : Times.parse("to", body.to());
+        requireAfterEpoch("from", from);
+        requireAfterEpoch("to", to);
         if (from != null && to != null && !from.isBefore(to)) {
             throw new InvalidFieldException("to", "must be after from");
         }
@@ -61,18 +63,26 @@ class JobController {
                 body.model(),
                 body.promptVersion(),
                 body.mode());
-        if (rebuild) {
-            jobs.overlappingRebuild(caller.tenant(), scoped.userId(), scoped.namespace())
-                    .ifPresent(other -> {
-                        throw new ResponseStatusException(
-                                HttpStatus.CONFLICT,
-                                "rebuild " + other + " of an overlapping scope has not finished; wait for it (or, if it"
-                                        + " failed, rebuild a scope that contains all of it)");
-                    });
-        }
         String id = "job_" + Ids.newUlid();
-        jobs.insert(id, caller.tenant(), cluster.id(), scoped, from, to);
+        String clusterId = cluster.id();
+        if (rebuild) {
+            jobs.insertRebuild(id, caller.tenant(), clusterId, scoped).ifPresent(other -> {
+                throw new ResponseStatusException(
+                        HttpStatus.CONFLICT,
+                        "rebuild " + other + " of an overlapping scope has not finished; wait for it (or, if it"
+                                + " failed, rebuild a scope that contains all of it)");
+            });
+        } else {
+            jobs.insert(id, caller.tenant(), clusterId, scoped, from, to);
+        }
         return status(id);
+    }
+
+    /** Kafka's record times start in 1970: an earlier bound cannot be looked up in the turns log. */
+    private static void requireAfterEpoch(String field, Instant time) {
+        if (time != null && time.isBefore(Instant.EPOCH)) {
+            throw new InvalidFieldException(field, "must not be before 1970-01-01");
+        }
     }
 
     @GetMapping("/v1/jobs/{id}")
@@ -89,11 +99,11 @@ class JobController {
     @PostMapping("/v1/jobs/{id}/cancel")
     JobStatus cancel(@PathVariable("id") String id) {
         JobStatus job = status(id);
-        if (job.mode().equals("rebuild") && job.state().equals("running")) {
+        if (job.mode().equals("rebuild") && jobs.rebuildStarted(id)) {
             throw new ResponseStatusException(
                     HttpStatus.CONFLICT,
-                    "a running rebuild finishes: stopping it would leave a half-rebuilt profile (readers see the old"
-                            + " one until it ends)");
+                    "a rebuild that has started finishes: stopping it would leave a half-rebuilt profile (readers see"
+                            + " the old one until it ends)");
         }
         if (jobs.cancel(tenants.current().tenant(), id) == 0) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, "job " + id + " has already " + job.state());

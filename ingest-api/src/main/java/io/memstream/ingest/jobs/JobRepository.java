@@ -9,18 +9,21 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @Repository
 class JobRepository {
 
     private static final String COLUMNS = """
             id, state, user_id, namespace, session_id, from_time, to_time, extractor, model, prompt_version, mode,
-            total, done, matched, candidates, cancel_requested, error, created_at, started_at, finished_at, now() AS now""";
+            total, done, matched, candidates, attempts, cancel_requested, error, created_at, started_at, finished_at, now() AS now""";
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
 
-    JobRepository(JdbcTemplate jdbc) {
+    JobRepository(JdbcTemplate jdbc, TransactionTemplate transactions) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
     }
 
     void insert(String id, String tenant, String clusterId, StartJob job, Instant from, Instant to) {
@@ -61,6 +64,27 @@ class JobRepository {
                 this::status,
                 tenant,
                 limit);
+    }
+
+    /**
+     * Starts a rebuild unless another one is in the way (returned instead). Check and insert hold a
+     * per-tenant lock, so two overlapping rebuilds started at once cannot both pass.
+     */
+    Optional<String> insertRebuild(String id, String tenant, String clusterId, StartJob job) {
+        return transactions.execute(status -> {
+            jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtext('memstream-rebuild:' || ?))", tenant);
+            Optional<String> other = overlappingRebuild(tenant, job.userId(), job.namespace());
+            if (other.isEmpty()) {
+                insert(id, tenant, clusterId, job, null, null);
+            }
+            return other;
+        });
+    }
+
+    /** Past its start a rebuild has frozen readers' view and reset learned values: it must finish. */
+    boolean rebuildStarted(String id) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT state = 'running' OR reset_done FROM replay_jobs WHERE id = ?", Boolean.class, id));
     }
 
     /**
@@ -140,6 +164,7 @@ class JobRepository {
                 done,
                 rs.getLong("matched"),
                 rs.getLong("candidates"),
+                rs.getInt("attempts"),
                 total == 0 ? (finished != null ? 1.0 : 0.0) : (double) done / total,
                 rate,
                 eta,

@@ -22,6 +22,7 @@ record JobStatus(
         long done,
         long matched,
         long candidates,
+        int attempts,
         double progress,
         Double rate,
         Double etaSeconds,

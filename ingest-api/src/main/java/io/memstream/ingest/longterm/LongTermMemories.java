@@ -9,6 +9,7 @@ import io.memstream.common.events.MemoryKeys;
 import io.memstream.common.events.Namespaces;
 import io.memstream.ingest.kafka.CandidatePublisher;
 import io.memstream.ingest.tenancy.Caller;
+import io.memstream.ingest.tenancy.ErasedUserGuard;
 import io.memstream.ingest.web.InvalidFieldException;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,18 +40,24 @@ public class LongTermMemories {
     private final Embedder embedder;
     private final LongTermSettings settings;
     private final Clock clock;
+    private final ErasedUserGuard erased;
+    private final RebuildGuard rebuilds;
 
     LongTermMemories(
             CandidatePublisher publisher,
             MemoryStore store,
             Embedder embedder,
             LongTermSettings settings,
-            Clock clock) {
+            Clock clock,
+            ErasedUserGuard erased,
+            RebuildGuard rebuilds) {
         this.publisher = publisher;
         this.store = store;
         this.embedder = embedder;
         this.settings = settings;
         this.clock = clock;
+        this.erased = erased;
+        this.rebuilds = rebuilds;
     }
 
     /**
@@ -89,6 +96,7 @@ public class LongTermMemories {
         }
         String type = memoryType(field + ".memory_type", r.memoryType());
         String user = Objects.requireNonNullElse(caller.userId(r.userId()), "");
+        erased.requireNotErased(caller.tenant(), user);
         String namespace = Namespaces.orDefault(r.namespace());
         String id = r.id() == null || r.id().isBlank() ? Ids.newUlid() : r.id();
         String key = deduplicate ? MemoryKeys.forText(r.text()) : MemoryKeys.forId(id);
@@ -179,6 +187,7 @@ public class LongTermMemories {
                             + " event_date, pinned");
         }
         StoredMemory stored = find(caller, id);
+        rebuilds.requireNotRebuilding(stored.key());
         if (stored.isMessage()) {
             throw new InvalidFieldException("id", "names a conversation message, which cannot be edited");
         }
@@ -261,6 +270,7 @@ public class LongTermMemories {
                 if (m.isMessage()) {
                     turns.add(id);
                 } else {
+                    rebuilds.requireNotRebuilding(m.key());
                     deletions.add(deletion(m.key(), id, now));
                 }
             }
@@ -271,6 +281,7 @@ public class LongTermMemories {
 
     /** Publishes deletions of memories the forget policy chose (already scoped to the caller). */
     void forget(List<StoredMemory> chosen) {
+        chosen.forEach(m -> rebuilds.requireNotRebuilding(m.key()));
         Instant now = clock.instant();
         publisher.publish(chosen.stream()
                 .map(m -> deletion(m.key(), m.record().id(), now))
@@ -278,24 +289,7 @@ public class LongTermMemories {
     }
 
     private static FactCandidate deletion(FactKey key, String id, Instant now) {
-        String deleteId = "delete:" + Ids.newUlid();
-        return new FactCandidate(
-                deleteId,
-                key,
-                StringNode.valueOf(""),
-                "",
-                null,
-                List.of(),
-                List.of(),
-                1.0,
-                List.of(deleteId),
-                null,
-                EXTRACTOR,
-                now,
-                null,
-                Operation.DELETE,
-                id,
-                null);
+        return FactCandidate.command(Operation.DELETE, "delete:" + Ids.newUlid(), key, id, EXTRACTOR, now, true);
     }
 
     private StoredMemory find(Caller caller, String id) {

@@ -4,6 +4,7 @@ import io.memstream.common.events.Ids;
 import io.memstream.common.events.Namespaces;
 import io.memstream.common.events.Turn;
 import io.memstream.ingest.tenancy.Caller;
+import io.memstream.ingest.tenancy.ErasedUserGuard;
 import io.memstream.ingest.web.ClockSkew;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,10 +20,12 @@ class TurnIngestion {
 
     private final TurnLog log;
     private final Clock clock;
+    private final ErasedUserGuard erased;
 
-    TurnIngestion(TurnLog log, Clock clock) {
+    TurnIngestion(TurnLog log, Clock clock, ErasedUserGuard erased) {
         this.log = log;
         this.clock = clock;
+        this.erased = erased;
     }
 
     /** @param fieldPrefix how the request names each turn in errors, e.g. {@code turns[3].} */
@@ -35,6 +38,7 @@ class TurnIngestion {
             byId.putIfAbsent(turn.turnId(), turn);
         }
         List<Turn> turns = List.copyOf(byId.values());
+        turns.forEach(t -> erased.requireNotErased(t.tenantId(), t.userId()));
         List<String> ids = turns.stream().map(Turn::turnId).toList();
         Set<String> duplicates = log.append(caller.tenant(), turns);
         return new TurnsAccepted(

@@ -1,6 +1,7 @@
 package io.memstream.ingest.web;
 
 import io.lettuce.core.RedisException;
+import io.memstream.ingest.tenancy.UserErasedException;
 import io.memstream.ingest.tenancy.UserNotAllowedException;
 import io.memstream.ingest.turns.TurnIdConflictException;
 import io.memstream.ingest.turns.TurnsNotPersistedException;
@@ -111,6 +112,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
         problem.setTitle("Message id already in use");
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(UserErasedException.class)
+    ResponseEntity<ProblemDetail> userErased(UserErasedException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.GONE, ex.getMessage());
+        problem.setTitle("User erased");
+        return ResponseEntity.status(HttpStatus.GONE).body(problem);
     }
 
     @ExceptionHandler(UserNotAllowedException.class)

@@ -4,6 +4,7 @@ import io.memstream.common.events.Ids;
 import io.memstream.common.events.Namespaces;
 import io.memstream.common.events.Turn;
 import io.memstream.ingest.tenancy.Caller;
+import io.memstream.ingest.tenancy.ErasedUserGuard;
 import io.memstream.ingest.turns.TurnLog;
 import io.memstream.ingest.web.ClockSkew;
 import java.time.Clock;
@@ -29,6 +30,7 @@ class WorkingMemoryService {
     private final Summarization summarization;
     private final Clock clock;
     private final MemoryPromotion promotion;
+    private final ErasedUserGuard erased;
 
     WorkingMemoryService(
             WorkingMemoryStore store,
@@ -37,7 +39,8 @@ class WorkingMemoryService {
             WorkingMemorySettings settings,
             Summarization summarization,
             Clock clock,
-            MemoryPromotion promotion) {
+            MemoryPromotion promotion,
+            ErasedUserGuard erased) {
         this.store = store;
         this.turns = turns;
         this.tokens = tokens;
@@ -45,6 +48,7 @@ class WorkingMemoryService {
         this.summarization = summarization;
         this.clock = clock;
         this.promotion = promotion;
+        this.erased = erased;
     }
 
     /** The session a caller names; a user-bound key can only name its own user's sessions. */
@@ -64,6 +68,7 @@ class WorkingMemoryService {
 
     /** PUT: messages merged, every other field given replaces the stored one. */
     WorkingMemoryResponse put(SessionRef ref, UpdateWorkingMemory update, Integer window) {
+        erased.requireNotErased(ref.tenant(), ref.userId());
         Instant now = clock.instant();
         List<MemoryMessage> messages = withDefaults(update.messages(), now);
         Optional<StoredSession> existing = store.load(ref);
@@ -84,6 +89,7 @@ class WorkingMemoryService {
 
     /** Adds messages and nothing else: no stored field, not even the TTL, is rewritten. */
     WorkingMemoryResponse append(SessionRef ref, List<MemoryMessage> newMessages, Integer window) {
+        erased.requireNotErased(ref.tenant(), ref.userId());
         Instant now = clock.instant();
         List<MemoryMessage> messages = withDefaults(newMessages, now);
         publishNew(ref, messages, now);

@@ -72,6 +72,7 @@ class JobsApiIT {
         assertProblem(api.post("/v1/jobs", "{\"mode\": \"rebuild\", \"from\": \"2026-01-01\"}"), 400, "time range");
         assertProblem(api.post("/v1/jobs", "{\"prompt_version\": \"../etc\"}"), 400, "prompt_version");
         assertProblem(api.post("/v1/jobs", "{\"from\": \"yesterday\"}"), 400, "from");
+        assertProblem(api.post("/v1/jobs", "{\"from\": \"1969-12-31\"}"), 400, "1970");
         assertProblem(api.post("/v1/jobs", "{\"from\": \"2026-02-01\", \"to\": \"2026-01-01\"}"), 400, "to");
         assertProblem(api.post("/v1/jobs", "{\"user_id\": \"\"}"), 400, "user_id");
         assertProblem(api.get("/v1/jobs/job_nope"), 404, "job_nope");

@@ -1,0 +1,2 @@
+/** Erased users, as every service checks them. */
+package io.memstream.common.erasure;
