@@ -1,0 +1,32 @@
+package io.memstream.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What to measure against and for how long.
+ *
+ * @param seconds how long each measurement runs
+ * @param threads concurrent clients per measurement
+ */
+record BenchConfig(String api, String apiKey, String kafka, Duration seconds, int threads, Path out) {
+
+    static BenchConfig parse(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value pairs, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return new BenchConfig(
+                options.getOrDefault("api", "http://127.0.0.1:8000"),
+                options.get("key"),
+                options.getOrDefault("kafka", "127.0.0.1:19092"),
+                Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20"))),
+                Integer.parseInt(options.getOrDefault("threads", "16")),
+                Path.of(options.getOrDefault("out", "bench-results.json")));
+    }
+}
