@@ -11,7 +11,7 @@ import java.util.Map;
  * @param seconds how long each measurement runs
  * @param threads concurrent clients per measurement
  */
-record BenchConfig(String api, String apiKey, String kafka, Duration seconds, int threads, Path out) {
+record BenchConfig(String api, String apiKey, String kafka, String redis, Duration seconds, int threads, Path out) {
 
     static BenchConfig parse(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -25,6 +25,7 @@ record BenchConfig(String api, String apiKey, String kafka, Duration seconds, in
                 options.getOrDefault("api", "http://127.0.0.1:8000"),
                 options.get("key"),
                 options.getOrDefault("kafka", "127.0.0.1:19092"),
+                options.getOrDefault("redis", "redis://127.0.0.1:16379"),
                 Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20"))),
                 Integer.parseInt(options.getOrDefault("threads", "16")),
                 Path.of(options.getOrDefault("out", "bench-results.json")));

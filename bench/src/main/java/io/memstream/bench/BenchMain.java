@@ -21,6 +21,7 @@ public final class BenchMain {
                 "Memstream bench, %s, %d cores, %d clients, %ds per measurement%n",
                 LocalDate.now(), cores, config.threads(), config.seconds().toSeconds());
         List<Result> results = new ArrayList<>(new IngestScenario(config).run());
+        results.addAll(new WorkingMemoryScenario(config).run());
         System.out.print(table(results));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", LocalDate.now().toString());
