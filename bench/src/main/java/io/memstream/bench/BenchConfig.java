@@ -10,8 +10,21 @@ import java.util.Map;
  *
  * @param seconds how long each measurement runs
  * @param threads concurrent clients per measurement
+ * @param e2eSeconds how long the end-to-end scenario offers load (at least 60 s for a steady state)
+ * @param e2eRate turns per second it offers
  */
-record BenchConfig(String api, String apiKey, String kafka, String redis, Duration seconds, int threads, Path out) {
+record BenchConfig(
+        String api,
+        String apiKey,
+        String kafka,
+        String redis,
+        Duration seconds,
+        int threads,
+        Path out,
+        Duration e2eSeconds,
+        double e2eRate,
+        String extractorGroup,
+        String dedupGroup) {
 
     static BenchConfig parse(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -28,6 +41,10 @@ record BenchConfig(String api, String apiKey, String kafka, String redis, Durati
                 options.getOrDefault("redis", "redis://127.0.0.1:16379"),
                 Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "20"))),
                 Integer.parseInt(options.getOrDefault("threads", "16")),
-                Path.of(options.getOrDefault("out", "bench-results.json")));
+                Path.of(options.getOrDefault("out", "bench-results.json")),
+                Duration.ofSeconds(Long.parseLong(options.getOrDefault("e2e-seconds", "60"))),
+                Double.parseDouble(options.getOrDefault("e2e-rate", "5")),
+                options.getOrDefault("extractor-group", "memstream-extractor"),
+                options.getOrDefault("dedup-group", "memstream-dedup"));
     }
 }
