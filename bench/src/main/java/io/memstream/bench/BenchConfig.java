@@ -24,7 +24,11 @@ record BenchConfig(
         Duration e2eSeconds,
         double e2eRate,
         String extractorGroup,
-        String dedupGroup) {
+        String dedupGroup,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        int sinkFacts) {
 
     static BenchConfig parse(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -45,6 +49,10 @@ record BenchConfig(
                 Duration.ofSeconds(Long.parseLong(options.getOrDefault("e2e-seconds", "60"))),
                 Double.parseDouble(options.getOrDefault("e2e-rate", "5")),
                 options.getOrDefault("extractor-group", "memstream-extractor"),
-                options.getOrDefault("dedup-group", "memstream-dedup"));
+                options.getOrDefault("dedup-group", "memstream-dedup"),
+                options.getOrDefault("db-url", "jdbc:postgresql://127.0.0.1:15432/memstream"),
+                options.getOrDefault("db-user", "memstream"),
+                options.getOrDefault("db-password", "memstream"),
+                Integer.parseInt(options.getOrDefault("sink-facts", "2000")));
     }
 }

@@ -22,6 +22,7 @@ public final class BenchMain {
                 LocalDate.now(), cores, config.threads(), config.seconds().toSeconds());
         // End to end first: the ingest scenario floods the pipeline with a backlog that would slow it.
         List<Result> results = new ArrayList<>(new EndToEndScenario(config).run());
+        results.addAll(new FactSinkScenario(config).run());
         results.addAll(new WorkingMemoryScenario(config).run());
         results.addAll(new IngestScenario(config).run());
         System.out.print(table(results));
