@@ -156,12 +156,7 @@ final class SearchFilters {
     }
 
     private static Object bound(String column, JsonNode value, boolean dateColumn) {
-        Instant instant = instant(column, value);
+        Instant instant = Times.parse(column, value);
         return dateColumn ? Date.valueOf(LocalDate.ofInstant(instant, ZoneOffset.UTC)) : Timestamp.from(instant);
-    }
-
-    /** ISO-8601 date-time or date (UTC midnight), or epoch seconds, within years 1 to 9999. */
-    static Instant instant(String field, JsonNode value) {
-        return Times.parse(field, value);
     }
 }
