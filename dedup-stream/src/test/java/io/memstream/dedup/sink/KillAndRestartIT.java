@@ -280,7 +280,7 @@ class KillAndRestartIT {
                 "KillAndRestartIT: %d candidates; killed with %d of %d rows written%n",
                 workload.candidates().size(), atKill, expectedRows);
         Process second = startDedupStream("second");
-        await().atMost(Duration.ofMinutes(3))
+        await().atMost(Duration.ofMinutes(6))
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
                     assertThat(second.isAlive())
