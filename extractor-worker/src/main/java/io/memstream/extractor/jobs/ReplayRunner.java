@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -30,6 +31,8 @@ import org.springframework.stereotype.Component;
  * job back at once; one that dies loses it when its lease runs out, and another worker resumes it.
  */
 @Component
+// Off for a worker that must only extract live turns, e.g. one pointed at a test LLM.
+@ConditionalOnProperty(prefix = "memstream.jobs", name = "enabled", matchIfMissing = true)
 class ReplayRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ReplayRunner.class);
