@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What to measure against and for how long.
@@ -12,6 +13,13 @@ import java.util.Map;
  * @param threads concurrent clients per measurement
  * @param e2eSeconds how long the end-to-end scenario offers load (at least 60 s for a steady state)
  * @param e2eRate turns per second it offers
+ * @param searchUserFacts memories of the one user the search scenario searches
+ * @param searchTableFacts rows of the facts table around that user (filler of other users)
+ * @param llmLatency how long the fake OpenAI-compatible server takes to answer each call
+ * @param extractorJar the extractor-worker's executable jar, started with the fake LLM configured
+ * @param restTimeout how long to wait for an earlier backlog to drain before measuring end to end
+ * @param sinkOffsetsScope dedup-stream's {@code memstream.sink.offsets-scope}, to read its sinks' lag
+ * @param only the scenarios to run; empty for all
  */
 record BenchConfig(
         String api,
@@ -28,7 +36,14 @@ record BenchConfig(
         String dbUrl,
         String dbUser,
         String dbPassword,
-        int sinkFacts) {
+        int sinkFacts,
+        int searchUserFacts,
+        int searchTableFacts,
+        Duration llmLatency,
+        Path extractorJar,
+        Duration restTimeout,
+        String sinkOffsetsScope,
+        Set<String> only) {
 
     static BenchConfig parse(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -53,6 +68,14 @@ record BenchConfig(
                 options.getOrDefault("db-url", "jdbc:postgresql://127.0.0.1:15432/memstream"),
                 options.getOrDefault("db-user", "memstream"),
                 options.getOrDefault("db-password", "memstream"),
-                Integer.parseInt(options.getOrDefault("sink-facts", "2000")));
+                Integer.parseInt(options.getOrDefault("sink-facts", "2000")),
+                Integer.parseInt(options.getOrDefault("search-user-facts", "10000")),
+                Integer.parseInt(options.getOrDefault("search-table-facts", "1000000")),
+                Duration.ofMillis(Long.parseLong(options.getOrDefault("llm-latency-ms", "300"))),
+                Path.of(options.getOrDefault(
+                        "extractor-jar", "extractor-worker/target/extractor-worker-0.1.0-SNAPSHOT-exec.jar")),
+                Duration.ofMinutes(Long.parseLong(options.getOrDefault("rest-timeout-minutes", "30"))),
+                options.getOrDefault("sink-offsets-scope", "memstream"),
+                options.containsKey("only") ? Set.of(options.get("only").split(",")) : Set.of());
     }
 }

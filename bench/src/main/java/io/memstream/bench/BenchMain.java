@@ -14,17 +14,34 @@ public final class BenchMain {
 
     private BenchMain() {}
 
+    @FunctionalInterface
+    private interface Scenario {
+        List<Result> run() throws Exception;
+    }
+
     public static void main(String[] args) throws Exception {
         BenchConfig config = BenchConfig.parse(args);
         int cores = Runtime.getRuntime().availableProcessors();
         System.out.printf(
                 "Memstream bench, %s, %d cores, %d clients, %ds per measurement%n",
                 LocalDate.now(), cores, config.threads(), config.seconds().toSeconds());
-        // End to end first: the ingest scenario floods the pipeline with a backlog that would slow it.
-        List<Result> results = new ArrayList<>(new EndToEndScenario(config).run());
-        results.addAll(new FactSinkScenario(config).run());
-        results.addAll(new WorkingMemoryScenario(config).run());
-        results.addAll(new IngestScenario(config).run());
+        // End to end first: the other scenarios leave work behind that the pipeline then catches up on.
+        Map<String, Scenario> scenarios = new LinkedHashMap<>();
+        scenarios.put("e2e", () -> new EndToEndScenario(config).run());
+        scenarios.put("sink", () -> new FactSinkScenario(config).run());
+        scenarios.put("search", () -> new SearchScenario(config).run());
+        scenarios.put("wm", () -> new WorkingMemoryScenario(config).run());
+        scenarios.put("llm", () -> new LlmEfficiencyScenario(config).run());
+        scenarios.put("ingest", () -> new IngestScenario(config).run());
+        if (!scenarios.keySet().containsAll(config.only())) {
+            throw new IllegalArgumentException("--only takes a comma-separated list of " + scenarios.keySet());
+        }
+        List<Result> results = new ArrayList<>();
+        for (var scenario : scenarios.entrySet()) {
+            if (config.only().isEmpty() || config.only().contains(scenario.getKey())) {
+                results.addAll(scenario.getValue().run());
+            }
+        }
         System.out.print(table(results));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", LocalDate.now().toString());

@@ -4,10 +4,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -30,12 +26,12 @@ final class WorkingMemoryScenario {
             """;
 
     private final BenchConfig config;
-    private final HttpClient http =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ApiClient api;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
     WorkingMemoryScenario(BenchConfig config) {
         this.config = config;
+        this.api = new ApiClient(config);
     }
 
     List<Result> run() throws Exception {
@@ -132,19 +128,7 @@ final class WorkingMemoryScenario {
     }
 
     private int send(String method, String session, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create(config.api() + "/v1/working-memory/" + session + "?user_id=bench-wm-user"))
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (config.apiKey() != null) {
-            request.header("Authorization", "Bearer " + config.apiKey());
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(method + " answered " + response.statusCode() + ": " + response.body());
-        }
+        api.expect(200, method, "/v1/working-memory/" + session + "?user_id=bench-wm-user", body);
         return 1;
     }
 }

@@ -1,0 +1,281 @@
+package io.memstream.bench;
+
+import io.memstream.common.embeddings.Embedder;
+import io.memstream.common.embeddings.EmbeddingSettings;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Search: one user's 10k memories in a facts table of 1M rows, searched through the API in each
+ * mode, next to the bare queries underneath (pgvector's exact distance order and Postgres
+ * full-text), sent straight to Postgres over the same rows with the same query vectors.
+ *
+ * <p>The rows are written once, by SQL, and kept for later runs: 1M embeddings would take hours at
+ * the model's rate on this machine, so their vectors are random. Exact distance ordering (there is no
+ * approximate index) costs the same whatever the vectors hold.
+ */
+final class SearchScenario {
+
+    static final String USER = "bench-search-user";
+    private static final String FILLER_TENANT = "bench-search-filler";
+    private static final int FILLER_USERS = 1000;
+    private static final int CHUNK = 50_000;
+    private static final String[] VERBS = {"Likes", "Dislikes", "Owns", "Visited", "Studies", "Plans"};
+    private static final String[] THINGS = {
+        "coffee",
+        "green tea",
+        "sailing",
+        "mountain hiking",
+        "jazz records",
+        "Rust programming",
+        "Python scripts",
+        "Italian cooking",
+        "vegetarian recipes",
+        "chess openings",
+        "marathon running",
+        "Tokyo",
+        "Lisbon",
+        "vintage cameras",
+        "board games",
+        "yoga classes",
+        "electric cars",
+        "science fiction novels",
+        "oil painting",
+        "gardening",
+        "birdwatching",
+        "rock climbing",
+        "espresso machines",
+        "French wine",
+        "the violin",
+        "cycling",
+        "swimming",
+        "photography",
+        "astronomy",
+        "pottery"
+    };
+    private static final List<String> QUERIES = List.of(
+            "what coffee does the user drink",
+            "which instruments do they play",
+            "favourite travel destinations in Asia",
+            "does the user like outdoor sports",
+            "programming languages they know",
+            "what kind of music do they collect",
+            "cooking and food preferences",
+            "hobbies involving art",
+            "what car would they buy",
+            "books they enjoy reading",
+            "games they play with friends",
+            "exercise routine and fitness",
+            "places they visited in Europe",
+            "interest in the night sky",
+            "what do they grow in the garden",
+            "cameras and photography gear");
+
+    private final BenchConfig config;
+    private final ApiClient api;
+
+    SearchScenario(BenchConfig config) {
+        this.config = config;
+        this.api = new ApiClient(config);
+    }
+
+    List<Result> run() throws Exception {
+        String tenant = api.tenant();
+        long tableRows;
+        try (Connection db = connect()) {
+            fillUser(db, tenant);
+            fillTable(db);
+            try (Statement s = db.createStatement()) {
+                s.execute("ANALYZE facts");
+            }
+            tableRows = count(db, "SELECT count(*) FROM facts", List.of());
+        }
+        Embedder embedder = Embedder.create(EmbeddingSettings.LOCAL);
+        List<String> vectors = new ArrayList<>();
+        for (float[] v : embedder.embedAll(QUERIES)) {
+            vectors.add(Embedder.literal(v));
+        }
+        String scope = String.format(Locale.ROOT, "%,d of %,d facts, top 10", config.searchUserFacts(), tableRows);
+
+        Result semantic = measure("API search, semantic (" + scope + ")", api("semantic"));
+        Result keyword = measure("API search, keyword", api("keyword"));
+        Result hybrid = measure("API search, hybrid", api("hybrid"));
+        Result barePgvector;
+        Result bareFullText;
+        try (Connections connections = new Connections(config.threads())) {
+            barePgvector = measure("bare pgvector query (exact, user's rows)", bare(connections, tenant, vectors, """
+                            SELECT id FROM facts WHERE tenant_id = ? AND user_id = ? AND embedding IS NOT NULL
+                            ORDER BY embedding <=> CAST(? AS vector) LIMIT 10"""));
+            bareFullText = measure("bare full-text query (any word, ranked)", bare(connections, tenant, QUERIES, """
+                            WITH q AS (SELECT replace(plainto_tsquery('english', ?)::text, ' & ', ' | ')::tsquery AS tsq)
+                            SELECT id FROM facts, q WHERE tenant_id = ? AND user_id = ? AND search_text @@ q.tsq
+                            ORDER BY ts_rank_cd(search_text, q.tsq, 32) DESC LIMIT 10"""));
+        }
+        return List.of(
+                semantic.comparedWith(barePgvector),
+                keyword.comparedWith(bareFullText),
+                hybrid.comparedWith(barePgvector),
+                barePgvector,
+                bareFullText);
+    }
+
+    private Load.Operation api(String mode) {
+        return (thread, sequence) -> {
+            String body = """
+                    {"text": "%s", "search_mode": "%s", "user_id": {"eq": "%s"}, "limit": 10}""".formatted(QUERIES.get((int) ((thread + sequence) % QUERIES.size())), mode, USER);
+            HttpResponse<String> response = api.expect(200, "POST", "/v1/long-term-memory/search", body);
+            if (!response.body().contains("\"memories\"")) {
+                throw new IllegalStateException("search answered without memories: " + response.body());
+            }
+            return 1;
+        };
+    }
+
+    /** The query with its first parameter taken in turn from {@code firsts}; one connection per client. */
+    private Load.Operation bare(Connections connections, String tenant, List<String> firsts, String sql) {
+        boolean textFirst = sql.startsWith("WITH");
+        return (thread, sequence) -> {
+            PreparedStatement query = connections.statement(thread, sql);
+            String first = firsts.get((int) ((thread + sequence) % firsts.size()));
+            query.setString(textFirst ? 1 : 3, first);
+            query.setString(textFirst ? 2 : 1, tenant);
+            query.setString(textFirst ? 3 : 2, USER);
+            // Read every row, as the API does; a query none of whose words occur finds none, and that is an answer too.
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    rs.getString(1);
+                }
+            }
+            return 1;
+        };
+    }
+
+    private Result measure(String what, Load.Operation operation) throws InterruptedException {
+        Load.Outcome outcome = Load.run(config.threads(), config.seconds(), operation);
+        if (outcome.errors() > 0) {
+            System.err.println("bench: " + what + ": " + outcome.errors() + " errors, first: " + outcome.firstError());
+        }
+        return new Result(
+                "search",
+                what,
+                outcome.perSecond(),
+                "queries/s",
+                outcome.latencies().quantileMillis(0.50),
+                outcome.latencies().quantileMillis(0.99),
+                outcome.errors(),
+                null,
+                null);
+    }
+
+    /** The searched user's memories, in the tenant of the bench's API key. */
+    private void fillUser(Connection db, String tenant) throws SQLException {
+        long have = count(db, "SELECT count(*) FROM facts WHERE tenant_id = ? AND user_id = ?", List.of(tenant, USER));
+        insert(db, tenant, "'" + USER + "'", "bsu-", have + 1, config.searchUserFacts(), "the searched user's");
+    }
+
+    /** Other users' memories in a tenant of their own, until the table holds the configured rows. */
+    private void fillTable(Connection db) throws SQLException {
+        long others = count(db, "SELECT count(*) FROM facts WHERE tenant_id <> ?", List.of(FILLER_TENANT));
+        long target = Math.max(0, config.searchTableFacts() - others);
+        long have = count(db, "SELECT count(*) FROM facts WHERE tenant_id = ?", List.of(FILLER_TENANT));
+        insert(db, FILLER_TENANT, "'filler-' || (g % " + FILLER_USERS + ")", "bsf-", have + 1, target, "filler");
+    }
+
+    /**
+     * Rows {@code from..to}, in chunks of their own transaction, so an interrupted fill resumes where it
+     * stopped. A correlated subquery draws a fresh random vector per row.
+     */
+    private static void insert(
+            Connection db, String tenant, String userSql, String idPrefix, long from, long to, String what)
+            throws SQLException {
+        if (from > to) {
+            return;
+        }
+        String sql = """
+                INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
+                                   valid_from, last_seen_at, embedding)
+                SELECT '%s' || g, ?, %s, 'default', 'bench.search.' || g, to_jsonb(g), text, 0.8, now(), now(),
+                       (SELECT array_agg(random() - 0.5)::real[] FROM generate_series(1, 384) WHERE g > 0)::vector(384)
+                FROM generate_series(?::bigint, ?::bigint) g,
+                     LATERAL (SELECT (?::text[])[1 + g %% %d] || ' ' || (?::text[])[1 + (g / %d) %% %d]
+                                     || ' since ' || (1990 + g %% 35) AS text) t
+                ON CONFLICT (tenant_id, user_id, namespace, fact_key) DO NOTHING
+                """.formatted(idPrefix, userSql, VERBS.length, VERBS.length, THINGS.length);
+        boolean autoCommit = db.getAutoCommit();
+        db.setAutoCommit(true);
+        try (PreparedStatement insert = db.prepareStatement(sql)) {
+            for (long start = from; start <= to; start += CHUNK) {
+                long end = Math.min(to, start + CHUNK - 1);
+                System.out.printf(
+                        Locale.ROOT, "search: writing %s rows %,d-%,d of %,d (random vectors)%n", what, start, end, to);
+                insert.setString(1, tenant);
+                insert.setLong(2, start);
+                insert.setLong(3, end);
+                insert.setArray(4, db.createArrayOf("text", VERBS));
+                insert.setArray(5, db.createArrayOf("text", THINGS));
+                insert.executeUpdate();
+            }
+        } finally {
+            db.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static long count(Connection db, String sql, List<String> args) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                query.setString(i + 1, args.get(i));
+            }
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
+    }
+
+    /** One connection and prepared statement per client thread, as a pooled service would hold. */
+    private final class Connections implements AutoCloseable {
+
+        private final Connection[] connections;
+        private final PreparedStatement[] statements;
+        private final String[] sqlOf;
+
+        Connections(int threads) throws SQLException {
+            connections = new Connection[threads];
+            statements = new PreparedStatement[threads];
+            sqlOf = new String[threads];
+            for (int i = 0; i < threads; i++) {
+                connections[i] = connect();
+            }
+        }
+
+        PreparedStatement statement(int thread, String sql) throws SQLException {
+            if (!sql.equals(sqlOf[thread])) {
+                if (statements[thread] != null) {
+                    statements[thread].close();
+                }
+                statements[thread] = connections[thread].prepareStatement(sql);
+                sqlOf[thread] = sql;
+            }
+            return statements[thread];
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (Connection c : connections) {
+                c.close();
+            }
+        }
+    }
+}
