@@ -6,6 +6,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,6 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
@@ -24,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class MemoryStore {
 
+    private static final Logger log = LoggerFactory.getLogger(MemoryStore.class);
+
     static final String COLUMNS = """
             m.id, m.user_id, m.namespace, m.session_id, m.text, m.memory_type, m.topics, m.entities,
             m.extraction_strategy, m.extractor, m.extracted_from, m.pinned, m.access_count, m.last_accessed,
@@ -33,8 +40,14 @@ class MemoryStore {
     private final JsonMapper json;
     private final JdbcTemplate streaming;
     private final TransactionTemplate readOnly;
+    private final TransactionTemplate readWrite;
+    private final Duration touchLockTimeout;
 
-    MemoryStore(JdbcTemplate jdbc, JsonMapper json, PlatformTransactionManager transactions) {
+    MemoryStore(
+            JdbcTemplate jdbc,
+            JsonMapper json,
+            PlatformTransactionManager transactions,
+            @Value("${memstream.long-term.touch-lock-timeout:200ms}") Duration touchLockTimeout) {
         this.jdbc = jdbc;
         this.json = json;
         // The Postgres driver streams a result (rather than loading it whole) only inside a
@@ -43,6 +56,8 @@ class MemoryStore {
         this.streaming.setFetchSize(1_000);
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
+        this.readWrite = new TransactionTemplate(transactions);
+        this.touchLockTimeout = touchLockTimeout;
     }
 
     /** A learned or stored memory first, should a conversation turn share its id. */
@@ -102,24 +117,47 @@ class MemoryStore {
     }
 
     /**
-     * Counts one more access of each memory. Ids are unique per key, not per tenant, so each is
-     * found by its user and namespace too. Conversation turns are not counted.
+     * Counts a read of these memories. Ids are unique per key, not per tenant, so each is found by its
+     * user and namespace too; conversation turns are not counted. Best effort: a read is answered even when its access data
+     * cannot be written. Rows are locked in key order, so concurrent searches over the same memories
+     * queue instead of deadlocking; and a row the fact sink holds (its transaction embeds, so it may
+     * hold rows for seconds) is waited on for at most {@code memstream.long-term.touch-lock-timeout}.
      */
     void touch(String tenant, List<MemoryRecord> memories, Instant now) {
         if (memories.isEmpty()) {
             return;
         }
-        jdbc.update(
-                "UPDATE facts f SET access_count = f.access_count + 1, last_accessed = ?"
-                        + " FROM unnest(?::text[], ?::text[], ?::text[]) AS t(user_id, namespace, id)"
-                        + " WHERE f.tenant_id = ? AND f.user_id = t.user_id AND f.namespace = t.namespace AND f.id = t.id",
-                Timestamp.from(now),
-                memories.stream()
-                        .map(m -> Objects.requireNonNullElse(m.userId(), ""))
-                        .toArray(String[]::new),
-                memories.stream().map(MemoryRecord::namespace).toArray(String[]::new),
-                memories.stream().map(MemoryRecord::id).toArray(String[]::new),
-                tenant);
+        try {
+            readWrite.executeWithoutResult(status -> {
+                jdbc.execute("SET LOCAL lock_timeout = " + touchLockTimeout.toMillis());
+                jdbc.update(
+                        """
+                        WITH touched AS (
+                            SELECT f.user_id, f.namespace, f.id FROM facts f
+                            JOIN unnest(?::text[], ?::text[], ?::text[]) AS t(user_id, namespace, id)
+                              ON f.user_id = t.user_id AND f.namespace = t.namespace AND f.id = t.id
+                            WHERE f.tenant_id = ?
+                            ORDER BY f.user_id, f.namespace, f.id, f.fact_key
+                            FOR UPDATE OF f)
+                        UPDATE facts f SET access_count = f.access_count + 1, last_accessed = ?
+                        FROM (SELECT DISTINCT * FROM touched) t
+                        WHERE f.tenant_id = ? AND f.user_id = t.user_id AND f.namespace = t.namespace AND f.id = t.id
+                        """,
+                        memories.stream()
+                                .map(m -> Objects.requireNonNullElse(m.userId(), ""))
+                                .toArray(String[]::new),
+                        memories.stream().map(MemoryRecord::namespace).toArray(String[]::new),
+                        memories.stream().map(MemoryRecord::id).toArray(String[]::new),
+                        tenant,
+                        Timestamp.from(now),
+                        tenant);
+            });
+        } catch (DataAccessException e) {
+            log.warn(
+                    "access data of {} memories not updated: {}",
+                    memories.size(),
+                    e.getMostSpecificCause().getMessage());
+        }
     }
 
     /** Deletes archived conversation turns; they are not dedup's, so they are deleted here. */

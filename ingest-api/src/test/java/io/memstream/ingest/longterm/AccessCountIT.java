@@ -1,0 +1,109 @@
+package io.memstream.ingest.longterm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.memstream.testkit.Api;
+import io.memstream.testkit.TestInfra;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Reads count an access of each memory they return, and a memory another writer holds locked (the
+ * fact sink's transactions hold rows while they embed) does not hold the read up: it is answered
+ * without counting.
+ */
+@SpringBootTest(
+        webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=ingest-api",
+            "memstream.auth.enabled=false",
+            "memstream.long-term.touch-lock-timeout=300ms"
+        })
+class AccessCountIT {
+
+    private static final String TENANT = "default";
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    DataSource dataSource;
+
+    Api api;
+    String user;
+
+    @BeforeEach
+    void setUp() {
+        api = new Api("http://127.0.0.1:" + port);
+        user = TestInfra.uniqueId("u");
+        jdbc.update(
+                "INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence, valid_from,"
+                        + " last_seen_at) VALUES (?, ?, ?, 'default', 'memory:jazz', '\"jazz\"', 'User likes jazz.',"
+                        + " 1.0, now(), now())",
+                "m-" + user,
+                TENANT,
+                user);
+    }
+
+    private Api.Response listUsersMemories() {
+        return api.post("/v1/long-term-memory/search", """
+                {"user_id": {"eq": "%s"}}""".formatted(user));
+    }
+
+    private int accessCount() {
+        return jdbc.queryForObject(
+                "SELECT access_count FROM facts WHERE tenant_id = ? AND user_id = ?", Integer.class, TENANT, user);
+    }
+
+    @Test
+    void eachReadCountsAnAccess() {
+        assertThat(listUsersMemories().status()).isEqualTo(200);
+        assertThat(listUsersMemories().status()).isEqualTo(200);
+        assertThat(accessCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aReadOfAMemoryAnotherWriterHoldsIsAnsweredWithoutCounting() throws Exception {
+        try (Connection writer = dataSource.getConnection()) {
+            writer.setAutoCommit(false);
+            try (PreparedStatement lock =
+                    writer.prepareStatement("SELECT id FROM facts WHERE tenant_id = ? AND user_id = ? FOR UPDATE")) {
+                lock.setString(1, TENANT);
+                lock.setString(2, user);
+                lock.executeQuery().close();
+            }
+
+            // A liveness bound, not a timing: the writer never lets go while the read runs.
+            Api.Response read = assertTimeoutPreemptively(Duration.ofSeconds(30), this::listUsersMemories);
+
+            assertThat(read.status()).isEqualTo(200);
+            assertThat(read.body().get("memories").get(0).get("text").asString())
+                    .isEqualTo("User likes jazz.");
+            writer.rollback();
+        }
+        assertThat(accessCount()).isZero();
+
+        assertThat(listUsersMemories().status()).isEqualTo(200);
+        assertThat(accessCount()).isEqualTo(1);
+    }
+}
