@@ -22,7 +22,10 @@ public class MemorySearch {
      * (ranked by how many and how close): a question is rarely worded like the memory that answers it,
      * so requiring every word (Postgres's default) finds almost nothing.
      */
-    private static final String QUERY = "WITH q AS (SELECT CAST(? AS vector) AS v,"
+    // MATERIALIZED: computed once per query. Inlined, a prepared statement's generic plan (the driver
+    // prepares a statement after five uses) parsed the vector's text for every row it scored: 355 ms
+    // instead of 35 for a user with 10k memories.
+    private static final String QUERY = "WITH q AS MATERIALIZED (SELECT CAST(? AS vector) AS v,"
             + " NULLIF(replace(plainto_tsquery('english', ?)::text, ' & ', ' | '), '')::tsquery AS tsq)";
 
     private final MemoryStore store;
@@ -62,7 +65,8 @@ public class MemorySearch {
         }
 
         List<Object> args = new ArrayList<>();
-        // Each is computed once per row, in the inner query; the outer query scores from them.
+        // Each is computed once per row in the inner query (the distance twice with a distance_threshold,
+        // whose filter needs it there), and the outer query scores from them.
         String distExpr = hasText && !mode.equals("keyword") ? "(m.embedding <=> q.v)" : "0::double precision";
         String rankExpr =
                 hasText && !mode.equals("semantic") ? "ts_rank_cd(m.search_text, q.tsq, 32)" : "0::double precision";

@@ -96,22 +96,23 @@ class MemoryStore {
     Optional<StoredMemory> mostSimilar(FactKey key, float[] vector, double maxDistance) {
         return jdbc
                 .query(
-                        "SELECT " + COLUMNS + ", f.value::text AS value FROM long_term_memories m"
+                        // The vector is parsed once (a generic plan would otherwise parse it per row).
+                        "WITH q AS MATERIALIZED (SELECT ?::vector AS v)"
+                                + " SELECT " + COLUMNS + ", f.value::text AS value FROM q, long_term_memories m"
                                 + " JOIN visible_facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace"
                                 + " AND f.fact_key = m.fact_key"
                                 + " WHERE m.tenant_id = ? AND m.user_id = ? AND m.namespace = ?"
-                                + " AND m.fact_key LIKE 'memory:%' AND m.embedding <=> ?::vector <= ?"
-                                + " ORDER BY m.embedding <=> ?::vector LIMIT 1",
+                                + " AND m.fact_key LIKE 'memory:%' AND m.embedding <=> q.v <= ?"
+                                + " ORDER BY m.embedding <=> q.v LIMIT 1",
                         (rs, i) -> new StoredMemory(
                                 record(rs),
                                 new FactKey(key.tenantId(), key.userId(), key.namespace(), rs.getString("fact_key")),
                                 json.readTree(rs.getString("value"))),
+                        Embedder.literal(vector),
                         key.tenantId(),
                         key.userId(),
                         key.namespace(),
-                        Embedder.literal(vector),
-                        maxDistance,
-                        Embedder.literal(vector))
+                        maxDistance)
                 .stream()
                 .findFirst();
     }
