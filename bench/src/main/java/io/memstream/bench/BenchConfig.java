@@ -1,10 +1,14 @@
 package io.memstream.bench;
 
+import io.memstream.common.topics.TopicSpec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * What to measure against and for how long.
@@ -20,6 +24,7 @@ import java.util.Set;
  * @param restTimeout how long to wait for an earlier backlog to drain before measuring end to end
  * @param sinkOffsetsScope dedup-stream's {@code memstream.sink.offsets-scope}, to read its sinks' lag
  * @param only the scenarios to run; empty for all
+ * @param logDir where processes the bench starts write their logs
  */
 record BenchConfig(
         String api,
@@ -43,10 +48,14 @@ record BenchConfig(
         Path extractorJar,
         Duration restTimeout,
         String sinkOffsetsScope,
-        Set<String> only) {
+        Set<String> only,
+        Path logDir) {
 
     static BenchConfig parse(String[] args) {
         Map<String, String> options = new HashMap<>();
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("expected --option value pairs, got " + String.join(" ", args));
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("expected --option value pairs, got " + args[i]);
@@ -76,6 +85,22 @@ record BenchConfig(
                         "extractor-jar", "extractor-worker/target/extractor-worker-0.1.0-SNAPSHOT-exec.jar")),
                 Duration.ofMinutes(Long.parseLong(options.getOrDefault("rest-timeout-minutes", "30"))),
                 options.getOrDefault("sink-offsets-scope", "memstream"),
-                options.containsKey("only") ? Set.of(options.get("only").split(",")) : Set.of());
+                options.containsKey("only")
+                        ? Set.copyOf(Arrays.asList(options.get("only").split(",")))
+                        : Set.of(),
+                Path.of(options.getOrDefault("log-dir", ".memstream/logs")));
+    }
+
+    /** A producer as the services configure theirs (acks=all, idempotent), with the topic's serdes. */
+    <K, V> KafkaProducer<K, V> producer(TopicSpec<K, V> topic) {
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true);
+        return new KafkaProducer<>(
+                props, topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 }

@@ -73,7 +73,7 @@ public final class BenchMain {
                     r.errors(),
                     r.against() != null
                             ? String.format(Locale.ROOT, "%.2f x %s", r.ratio(), r.against())
-                            : r.measured().startsWith("raw") ? "(raw limit)" : ""));
+                            : r.measured().startsWith("raw") || r.measured().startsWith("ceiling") ? "(limit)" : ""));
         }
         return out.toString();
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -39,19 +40,16 @@ final class EndToEndScenario {
         Latencies latencies = new Latencies();
         AtomicLong lost = new AtomicLong();
         List<Thread> turns = new ArrayList<>();
-        List<Long> lags = new ArrayList<>();
+        List<Long> lags = new CopyOnWriteArrayList<>();
         long intervalNanos = (long) (1e9 / config.e2eRate());
         long start = System.nanoTime();
         long end = start + config.e2eSeconds().toNanos();
-        long nextLagSample = start;
+        // Sampled beside the load, so that its round trips do not delay the turns offered.
+        Thread sampler = Thread.ofVirtual().start(() -> sampleLag(pipeline, lags, end));
         for (long n = 0; start + n * intervalNanos < end; n++) {
             long due = start + n * intervalNanos;
             while (System.nanoTime() < due) {
                 Thread.sleep(Duration.ofNanos(Math.min(due - System.nanoTime(), 5_000_000)));
-            }
-            if (System.nanoTime() >= nextLagSample) {
-                lags.add(pipeline.total());
-                nextLagSample += 5_000_000_000L;
             }
             long sequence = n;
             turns.add(Thread.ofVirtual().start(() -> oneTurn(sequence, latencies, lost)));
@@ -59,11 +57,12 @@ final class EndToEndScenario {
         for (Thread t : turns) {
             t.join();
         }
+        sampler.join();
         lags.add(pipeline.total());
         double seconds = config.e2eSeconds().toSeconds();
         String lagText = lags.stream().map(String::valueOf).collect(Collectors.joining(" "));
         System.out.println(
-                "end to end: records waiting in all stages (extractor, dedup, Postgres sinks), every 5 s: " + lagText);
+                "end to end: offsets waiting in all stages (extractor, dedup, Postgres sinks), every 5 s: " + lagText);
         long maxLag = lags.stream().mapToLong(Long::longValue).max().orElse(0);
         return List.of(
                 new Result(
@@ -86,6 +85,17 @@ final class EndToEndScenario {
                         0,
                         null,
                         null));
+    }
+
+    private static void sampleLag(PipelineLag pipeline, List<Long> lags, long endNanos) {
+        try {
+            while (System.nanoTime() < endNanos) {
+                lags.add(pipeline.total());
+                Thread.sleep(Duration.ofSeconds(5));
+            }
+        } catch (Exception e) {
+            System.err.println("bench: sampling the pipeline's lag failed: " + e);
+        }
     }
 
     private void oneTurn(long n, Latencies latencies, AtomicLong lost) {

@@ -15,10 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import tools.jackson.databind.node.StringNode;
 
@@ -58,18 +56,8 @@ final class FactSinkScenario {
 
     private Result throughPipeline(List<String> texts) throws Exception {
         String tenant = "bench-sink-" + run;
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafka(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true);
         long start = System.nanoTime();
-        try (KafkaProducer<FactKey, FactCandidate> producer = new KafkaProducer<>(
-                props,
-                Topics.FACT_CANDIDATES.keySerde().serializer(),
-                Topics.FACT_CANDIDATES.valueSerde().serializer())) {
+        try (KafkaProducer<FactKey, FactCandidate> producer = config.producer(Topics.FACT_CANDIDATES)) {
             for (int i = 0; i < texts.size(); i++) {
                 FactKey key = new FactKey(tenant, "u" + (i % 100), "default", "bench.k" + i);
                 producer.send(new ProducerRecord<>(

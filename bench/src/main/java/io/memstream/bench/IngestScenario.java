@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -38,59 +38,59 @@ final class IngestScenario {
     }
 
     List<Result> run() throws Exception {
-        Result apiSingle = measure("API POST /v1/turns", "turns", post("/v1/turns", 1));
-        Result apiBatch = measure("API POST /v1/turns/batch (" + BATCH + ")", "turns", post("/v1/turns/batch", BATCH));
         createRawTopic();
-        Result rawSingle;
-        Result rawBatch;
-        try (KafkaProducer<SessionKey, Turn> producer = producer()) {
-            rawSingle = measure("raw producer, 1 turn per send", "turns", raw(producer, 1));
-            rawBatch = measure("raw producer, " + BATCH + " turns per flush", "turns", raw(producer, BATCH));
+        List<Result> results = new ArrayList<>();
+        try (KafkaProducer<SessionKey, Turn> producer = config.producer(Topics.TURNS);
+                PipelineLag pipeline = new PipelineLag(config)) {
+            results.addAll(pair(pipeline, "single", 1, "/v1/turns", "API POST /v1/turns", producer, "1 turn per send"));
+            results.addAll(pair(
+                    pipeline,
+                    "batch",
+                    BATCH,
+                    "/v1/turns/batch",
+                    "API POST /v1/turns/batch (" + BATCH + ")",
+                    producer,
+                    BATCH + " turns per flush"));
         }
-        eraseApiUsers();
-        return List.of(apiSingle.comparedWith(rawSingle), rawSingle, apiBatch.comparedWith(rawBatch), rawBatch);
+        return results;
     }
 
     /**
-     * The API measurements leave tens of thousands of turns, which the pipeline would otherwise
-     * extract and embed for many minutes (about 75 texts/s on two cores). Erasing their users makes
-     * every stage drop them instead, and keeps bench data out of the database.
+     * The raw producer, then the API, each on a pipeline at rest. The API's turns would then keep
+     * the pipeline extracting and embedding for many minutes (about 75 texts/s on two cores), slowing
+     * whatever is measured next; erasing their users makes every stage drop them instead, and keeps
+     * bench data out of the database.
      */
-    private void eraseApiUsers() throws Exception {
-        for (int thread = 0; thread < config.threads(); thread++) {
-            api.erase(apiUser(thread));
-        }
+    private List<Result> pair(
+            PipelineLag pipeline,
+            String phase,
+            int turns,
+            String path,
+            String what,
+            KafkaProducer<SessionKey, Turn> producer,
+            String rawWhat)
+            throws Exception {
+        pipeline.awaitRest(config.restTimeout());
+        Result raw = Load.measure(config, "ingest", "raw producer, " + rawWhat, "turns/s", raw(producer, turns));
+        Result viaApi = Load.measure(config, "ingest", what, "turns/s", post(phase, path, turns));
+        api.erase(IntStream.range(0, config.threads())
+                .mapToObj(thread -> apiUser(phase, thread))
+                .toList());
+        return List.of(viaApi.comparedWith(raw), raw);
     }
 
-    private String apiUser(int thread) {
-        return "bench-" + run + "-user-" + thread;
+    private String apiUser(String phase, int thread) {
+        return "bench-" + run + "-" + phase + "-user-" + thread;
     }
 
-    private Result measure(String what, String unit, Load.Operation operation) throws InterruptedException {
-        Load.Outcome outcome = Load.run(config.threads(), config.seconds(), operation);
-        if (outcome.errors() > 0) {
-            System.err.println("bench: " + what + ": " + outcome.errors() + " errors, first: " + outcome.firstError());
-        }
-        return new Result(
-                "ingest",
-                what,
-                outcome.perSecond(),
-                unit + "/s",
-                outcome.latencies().quantileMillis(0.50),
-                outcome.latencies().quantileMillis(0.99),
-                outcome.errors(),
-                null,
-                null);
-    }
-
-    private Load.Operation post(String path, int turns) {
+    private Load.Operation post(String phase, String path, int turns) {
         return (thread, sequence) -> {
             StringBuilder body = new StringBuilder();
-            String session = "bench-" + run + "-" + thread;
+            String session = "bench-" + run + "-" + phase + "-" + thread;
             for (int i = 0; i < turns; i++) {
                 body.append(i == 0 ? "" : ",")
                         .append("{\"session_id\": \"%s\", \"user_id\": \"%s\", \"role\": \"user\","
-                                .formatted(session, apiUser(thread)))
+                                .formatted(session, apiUser(phase, thread)))
                         .append(" \"content\": \"I like benchmark number %d.\"}".formatted(sequence * turns + i));
             }
             String json = turns == 1 ? body.toString() : "{\"turns\": [" + body + "]}";
@@ -122,20 +122,6 @@ final class IngestScenario {
             }
             return turns;
         };
-    }
-
-    private KafkaProducer<SessionKey, Turn> producer() {
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafka(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true);
-        return new KafkaProducer<>(
-                props,
-                Topics.TURNS.keySerde().serializer(),
-                Topics.TURNS.valueSerde().serializer());
     }
 
     /** Shaped like the turns topic, but nothing consumes it: the raw limit, not the pipeline's load. */

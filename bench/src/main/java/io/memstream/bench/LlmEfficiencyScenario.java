@@ -31,7 +31,6 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.GroupState;
@@ -56,7 +55,6 @@ final class LlmEfficiencyScenario {
     private static final List<Integer> LENGTHS = List.of(10, 100, 1000);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration WORKER_START = Duration.ofSeconds(120);
-    private static final Path LOG = Path.of(".memstream", "logs", "bench-llm-worker.log");
     private static final List<String> SENTENCES = List.of(
             "On day %d of the trip I hiked up to the lake and swam before lunch.",
             "I have been practising the cello for %d weeks and my teacher says it shows.",
@@ -79,11 +77,13 @@ final class LlmEfficiencyScenario {
 
     private final Set<String> users = ConcurrentHashMap.newKeySet();
     private final ApiClient api;
+    private final Path log;
     private String tenant;
 
     LlmEfficiencyScenario(BenchConfig config) {
         this.config = config;
         this.api = new ApiClient(config);
+        this.log = config.logDir().resolve("bench-llm-worker.log");
     }
 
     List<Result> run() throws Exception {
@@ -92,20 +92,14 @@ final class LlmEfficiencyScenario {
             return measure();
         } finally {
             // Its users' turns would otherwise also be extracted by the rules and embedded into the archive.
-            for (String user : users) {
-                try {
-                    api.erase(user);
-                } catch (Exception e) {
-                    System.err.println("bench: could not erase the bench user " + user + ": " + e);
-                }
-            }
+            api.erase(users);
         }
     }
 
     private List<Result> measure() throws Exception {
         try (FakeOpenAiServer llm = new FakeOpenAiServer().respondWith(this::answer);
                 Admin admin = Admin.create(Map.of("bootstrap.servers", config.kafka()));
-                KafkaProducer<SessionKey, Turn> producer = producer()) {
+                KafkaProducer<SessionKey, Turn> producer = config.producer(Topics.TURNS)) {
             // A new group would start from the earliest turn (and summary request) ever written.
             startAtEnd(admin, group, Topics.TURNS.name());
             startAtEnd(admin, group + "-summaries", Topics.SUMMARY_REQUESTS.name());
@@ -121,7 +115,8 @@ final class LlmEfficiencyScenario {
                     conversations.add(conversation(llm, producer, length));
                 }
                 long latency = config.llmLatency().toMillis();
-                String limitText = "raw limit: %d calls at once x %d turns / %d ms";
+                // Computed, not measured: the most any extractor can do at this latency and configuration.
+                String limitText = "ceiling (computed): %d calls at once x %d turns / %d ms";
                 Result limit = row(
                         limitText.formatted(MAX_CONCURRENT, BATCH_TURNS, latency),
                         MAX_CONCURRENT * BATCH_TURNS * 1000.0 / latency,
@@ -153,7 +148,7 @@ final class LlmEfficiencyScenario {
                 .orElseThrow();
         double elapsed = seconds(lastCall + config.llmLatency().toNanos() - start);
         return row(
-                "extracted, %d sessions x %d turns at once (%d calls at most at once)"
+                "turns through the LLM, %d sessions x %d turns at once (%d calls at most at once)"
                         .formatted(SESSIONS, TURNS_PER_SESSION, llm.mostConcurrentRequests()),
                 turns.size() / elapsed,
                 "turns/s");
@@ -215,7 +210,7 @@ final class LlmEfficiencyScenario {
                 int cited = timesCited.getOrDefault(turn.turnId(), 0);
                 if (cited > 1) {
                     throw new IllegalStateException("turn " + turn.turnId() + " was sent to the LLM " + cited
-                            + " times, not once; see " + LOG.toAbsolutePath());
+                            + " times, not once; see " + log.toAbsolutePath());
                 }
                 missing += cited == 0 ? 1 : 0;
             }
@@ -224,7 +219,7 @@ final class LlmEfficiencyScenario {
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(missing + " of " + turns.size() + " turns never reached the fake LLM"
-                        + " within " + atMost.toSeconds() + " s; see " + LOG.toAbsolutePath());
+                        + " within " + atMost.toSeconds() + " s; see " + log.toAbsolutePath());
             }
             Thread.sleep(POLL);
         }
@@ -252,20 +247,6 @@ final class LlmEfficiencyScenario {
         for (Future<RecordMetadata> send : sends) {
             send.get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private KafkaProducer<SessionKey, Turn> producer() {
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.kafka(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true);
-        return new KafkaProducer<>(
-                props,
-                Topics.TURNS.keySerde().serializer(),
-                Topics.TURNS.valueSerde().serializer());
     }
 
     private static void startAtEnd(Admin admin, String group, String topic) throws Exception {
@@ -296,11 +277,11 @@ final class LlmEfficiencyScenario {
                     "no extractor-worker jar at " + config.extractorJar().toAbsolutePath()
                             + " (--extractor-jar); build it with ./mvnw -pl extractor-worker -am package -DskipTests");
         }
-        Files.createDirectories(LOG.toAbsolutePath().getParent());
+        Files.createDirectories(log.toAbsolutePath().getParent());
         ProcessBuilder builder = new ProcessBuilder(
                         java, "-Xmx512m", "-jar", config.extractorJar().toString())
                 .redirectErrorStream(true)
-                .redirectOutput(LOG.toFile());
+                .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("MEMSTREAM_KAFKA_BOOTSTRAP", config.kafka());
         env.put("MEMSTREAM_DB_URL", config.dbUrl());
@@ -322,7 +303,7 @@ final class LlmEfficiencyScenario {
         while (true) {
             if (!worker.isAlive()) {
                 throw new IllegalStateException("the extractor-worker exited with " + worker.exitValue()
-                        + " before joining " + group + "; see " + LOG.toAbsolutePath());
+                        + " before joining " + group + "; see " + log.toAbsolutePath());
             }
             ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group))
                     .all()
@@ -335,7 +316,7 @@ final class LlmEfficiencyScenario {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the extractor-worker did not join consumer group " + group
                         + " within " + WORKER_START.toSeconds() + " s (state " + described.groupState() + "); see "
-                        + LOG.toAbsolutePath());
+                        + log.toAbsolutePath());
             }
             Thread.sleep(POLL);
         }

@@ -47,5 +47,27 @@ final class Load {
         return new Outcome(units.get() / seconds, latencies, errors.get(), firstError[0]);
     }
 
+    /**
+     * One table row: {@code operation} from {@code config.threads()} clients for {@code config.seconds()},
+     * its rate in {@code unit} and its latencies. Failed calls are counted, and the first is printed.
+     */
+    static Result measure(BenchConfig config, String scenario, String what, String unit, Operation operation)
+            throws InterruptedException {
+        Outcome outcome = run(config.threads(), config.seconds(), operation);
+        if (outcome.errors() > 0) {
+            System.err.println("bench: " + what + ": " + outcome.errors() + " errors, first: " + outcome.firstError());
+        }
+        return new Result(
+                scenario,
+                what,
+                outcome.perSecond(),
+                unit,
+                outcome.latencies().quantileMillis(0.50),
+                outcome.latencies().quantileMillis(0.99),
+                outcome.errors(),
+                null,
+                null);
+    }
+
     private Load() {}
 }

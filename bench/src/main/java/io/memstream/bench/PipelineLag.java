@@ -16,18 +16,28 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What every stage still has to do, in offsets: the extractor's and dedup's consumer groups (their
  * positions are in Kafka) and the Postgres sinks (their positions are in {@code sink_offsets},
- * committed with the rows they wrote). A transaction's commit marker takes an offset the sinks never
- * store, so a sink at rest may show one offset per partition.
+ * committed with the rows they wrote). The figures are offsets: a transaction's commit marker takes
+ * one that the sinks never store, so a sink at rest may still show a few.
  */
 final class PipelineLag implements AutoCloseable {
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    /** dedup-stream's Postgres sinks (their names in sink_offsets) and the topics they read. */
+    private static final Map<String, String> SINKS = Map.of(
+            "turns", Topics.TURNS.name(),
+            "facts", Topics.FACT_CHANGELOG.name(),
+            "summaries", Topics.SESSION_SUMMARIES.name());
+    /** Offsets behind, per sink, below which the records themselves are checked. */
+    private static final long CLOSE = 1_000;
 
     private final BenchConfig config;
     private final Admin admin;
@@ -36,7 +46,12 @@ final class PipelineLag implements AutoCloseable {
     PipelineLag(BenchConfig config) throws Exception {
         this.config = config;
         this.admin = Admin.create(Map.of("bootstrap.servers", config.kafka()));
-        this.db = DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
+        try {
+            this.db = DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
+        } catch (SQLException e) {
+            admin.close();
+            throw e;
+        }
     }
 
     /** Offsets each stage has yet to process, by stage. */
@@ -44,9 +59,9 @@ final class PipelineLag implements AutoCloseable {
         Map<String, Long> lag = new LinkedHashMap<>();
         lag.put("extractor", sum(groupLag(config.extractorGroup(), Topics.TURNS.name())));
         lag.put("dedup", sum(groupLag(config.dedupGroup(), Topics.FACT_CANDIDATES.name())));
-        lag.put("turn archive", sum(sinkLag("turns", Topics.TURNS.name())));
-        lag.put("fact sink", sum(sinkLag("facts", Topics.FACT_CHANGELOG.name())));
-        lag.put("summary sink", sum(sinkLag("summaries", Topics.SESSION_SUMMARIES.name())));
+        for (var sink : SINKS.entrySet()) {
+            lag.put(sink.getKey() + " sink", sum(sinkLag(sink.getKey(), sink.getValue())));
+        }
         return lag;
     }
 
@@ -55,8 +70,9 @@ final class PipelineLag implements AutoCloseable {
     }
 
     /**
-     * Waits until no stage has more than one offset per partition to go (a commit marker), printing
-     * the backlog as it drains: a measurement on a busy pipeline would measure its backlog instead.
+     * Waits until every stage has consumed every record (the sinks may still show offsets of commit
+     * markers), printing the backlog as it drains: a measurement on a busy pipeline would measure
+     * its backlog instead.
      */
     void awaitRest(Duration timeout) throws Exception {
         long start = System.nanoTime();
@@ -80,15 +96,56 @@ final class PipelineLag implements AutoCloseable {
     }
 
     private boolean atRest() throws Exception {
-        return groupLag(config.extractorGroup(), Topics.TURNS.name()).values().stream()
-                        .allMatch(l -> l == 0)
-                && groupLag(config.dedupGroup(), Topics.FACT_CANDIDATES.name()).values().stream()
-                        .allMatch(l -> l == 0)
-                && sinkLag("turns", Topics.TURNS.name()).values().stream().allMatch(l -> l <= 1)
-                && sinkLag("facts", Topics.FACT_CHANGELOG.name()).values().stream()
-                        .allMatch(l -> l <= 1)
-                && sinkLag("summaries", Topics.SESSION_SUMMARIES.name()).values().stream()
-                        .allMatch(l -> l <= 1);
+        if (sum(groupLag(config.extractorGroup(), Topics.TURNS.name())) > 0
+                || sum(groupLag(config.dedupGroup(), Topics.FACT_CANDIDATES.name())) > 0) {
+            return false;
+        }
+        for (var sink : SINKS.entrySet()) {
+            Map<TopicPartition, Long> positions = sinkPositions(sink.getKey(), sink.getValue());
+            // Cheap first: far behind is not at rest, whatever the markers.
+            if (sum(lag(sink.getValue(), positions)) > CLOSE || hasRecordsAfter(sink.getValue(), positions)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a committed record lies between a sink's positions and the end. Offsets alone cannot
+     * tell: commit markers, and the gaps aborted transactions leave, take offsets no sink ever stores.
+     */
+    private boolean hasRecordsAfter(String topic, Map<TopicPartition, Long> positions) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        config.kafka(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
+            // Under read_committed: the last stable offset, before any transaction still open.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                consumer.seek(tp, Math.max(positions.getOrDefault(tp, 0L), starts.get(tp)));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                if (!consumer.poll(Duration.ofMillis(200)).isEmpty()) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within 30 s");
+                }
+            }
+            return false;
+        }
     }
 
     private Map<TopicPartition, Long> groupLag(String group, String topic) throws Exception {
@@ -105,6 +162,11 @@ final class PipelineLag implements AutoCloseable {
     }
 
     private Map<TopicPartition, Long> sinkLag(String sink, String topic) throws Exception {
+        return lag(topic, sinkPositions(sink, topic));
+    }
+
+    /** Where a sink resumes, per partition: stored with the rows it wrote. */
+    private Map<TopicPartition, Long> sinkPositions(String sink, String topic) throws SQLException {
         Map<TopicPartition, Long> positions = new HashMap<>();
         try (PreparedStatement query =
                 db.prepareStatement("SELECT partition, next_offset FROM sink_offsets WHERE sink = ? AND topic = ?")) {
@@ -116,7 +178,7 @@ final class PipelineLag implements AutoCloseable {
                 }
             }
         }
-        return lag(topic, positions);
+        return positions;
     }
 
     /** Per partition, from the stage's position (or the log's start, if it has none) to the end. */

@@ -38,8 +38,14 @@ final class WorkingMemoryScenario {
         for (int t = 0; t < config.threads(); t++) {
             send("PUT", session(t), body(t, 0));
         }
-        Result apiGet = measure("API GET /v1/working-memory/{id}", (t, i) -> send("GET", session(t), null));
-        Result apiPut = measure("API PUT /v1/working-memory/{id}", (t, i) -> send("PUT", session(t), body(t, i)));
+        Result apiGet = Load.measure(
+                config, "wm", "API GET /v1/working-memory/{id}", "ops/s", (t, i) -> send("GET", session(t), null));
+        Result apiPut = Load.measure(
+                config,
+                "wm",
+                "API PUT /v1/working-memory/{id}",
+                "ops/s",
+                (t, i) -> send("PUT", session(t), body(t, i)));
         Result rawGet;
         Result rawPut;
         RedisClient client = RedisClient.create(config.redis());
@@ -48,11 +54,11 @@ final class WorkingMemoryScenario {
             for (int t = 0; t < config.threads(); t++) {
                 seed(redis, t);
             }
-            rawGet = measure("raw Redis, the store's GET commands", (t, i) -> {
+            rawGet = Load.measure(config, "wm", "raw Redis, the store's GET commands", "ops/s", (t, i) -> {
                 read(redis, t);
                 return 1;
             });
-            rawPut = measure("raw Redis, the store's PUT commands", (t, i) -> {
+            rawPut = Load.measure(config, "wm", "raw Redis, the store's PUT commands", "ops/s", (t, i) -> {
                 read(redis, t);
                 String k = "bench:wm:{" + run + t + "}:";
                 redis.eval(
@@ -94,23 +100,6 @@ final class WorkingMemoryScenario {
         redis.get(k + "accessed");
         redis.get(k + "context");
         redis.get(k + "gen");
-    }
-
-    private Result measure(String what, Load.Operation operation) throws InterruptedException {
-        Load.Outcome outcome = Load.run(config.threads(), config.seconds(), operation);
-        if (outcome.errors() > 0) {
-            System.err.println("bench: " + what + ": " + outcome.errors() + " errors, first: " + outcome.firstError());
-        }
-        return new Result(
-                "wm",
-                what,
-                outcome.perSecond(),
-                "ops/s",
-                outcome.latencies().quantileMillis(0.50),
-                outcome.latencies().quantileMillis(0.99),
-                outcome.errors(),
-                null,
-                null);
     }
 
     private String session(int t) {
