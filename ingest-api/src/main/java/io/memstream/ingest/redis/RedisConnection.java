@@ -7,6 +7,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
@@ -37,6 +38,20 @@ public class RedisConnection {
     }
 
     public RedisCommands<String, String> sync() {
+        return connection().sync();
+    }
+
+    /** Commands sent without waiting for each reply: many of them cost one round trip, not one each. */
+    public RedisAsyncCommands<String, String> async() {
+        return connection().async();
+    }
+
+    /** How long a command may take. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    private StatefulRedisConnection<String, String> connection() {
         StatefulRedisConnection<String, String> current = connection;
         if (current == null) {
             // While Redis cannot be reached, callers fail at once instead of queueing behind one
@@ -59,7 +74,7 @@ public class RedisConnection {
                 }
             }
         }
-        return current.sync();
+        return current;
     }
 
     @PreDestroy

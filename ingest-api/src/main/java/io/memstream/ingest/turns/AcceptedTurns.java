@@ -1,8 +1,11 @@
 package io.memstream.ingest.turns;
 
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.memstream.common.events.Turn;
 import io.memstream.ingest.redis.RedisConnection;
 import java.time.Duration;
@@ -54,8 +57,13 @@ class AcceptedTurns {
     void remember(String tenant, List<Turn> turns) {
         try {
             SetArgs ttl = SetArgs.Builder.ex(memory);
-            for (Turn t : turns) {
-                redis.sync().set(key(tenant, t.turnId()), sessionOf(t), ttl);
+            RedisAsyncCommands<String, String> async = redis.async();
+            // Sent together: a batch of 50 turns costs one round trip, not 50.
+            RedisFuture<?>[] sets = turns.stream()
+                    .map(t -> async.set(key(tenant, t.turnId()), sessionOf(t), ttl))
+                    .toArray(RedisFuture<?>[]::new);
+            if (!LettuceFutures.awaitAll(redis.timeout(), sets)) {
+                log.warn("Redis did not confirm within {}; accepted turns may not be remembered", redis.timeout());
             }
         } catch (RedisException e) {
             log.warn("Redis unavailable; accepted turns not remembered for idempotency: {}", e.getMessage());
