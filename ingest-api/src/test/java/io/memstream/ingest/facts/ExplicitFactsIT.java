@@ -5,37 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.topics.Topics;
+import io.memstream.ingest.RunningIngestApi;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicProbe;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /** Explicit key/value writes: validated at the edge, then a certain candidate for dedup. */
-@SpringBootTest(
-        webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=false"})
-class ExplicitFactsIT {
+@TestPropertySource(properties = {"memstream.auth.enabled=false"})
+class ExplicitFactsIT extends RunningIngestApi {
 
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @LocalServerPort
-    int port;
-
-    Api api;
     String user;
 
     @BeforeEach
     void setUp() {
-        api = new Api("http://127.0.0.1:" + port);
         user = TestInfra.uniqueId("u");
     }
 

@@ -3,6 +3,7 @@ package io.memstream.ingest.longterm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.memstream.ingest.RunningIngestApi;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestInfra;
 import java.sql.Connection;
@@ -12,36 +13,18 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Reads count an access of each memory they return, and a memory another writer holds locked (the
  * fact sink's transactions hold rows while they embed) does not hold the read up: it is answered
  * without counting.
  */
-@SpringBootTest(
-        webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {
-            "spring.config.name=ingest-api",
-            "memstream.auth.enabled=false",
-            "memstream.long-term.touch-lock-timeout=300ms"
-        })
-class AccessCountIT {
+@TestPropertySource(properties = {"memstream.auth.enabled=false", "memstream.long-term.touch-lock-timeout=300ms"})
+class AccessCountIT extends RunningIngestApi {
 
     private static final String TENANT = "default";
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -49,12 +32,10 @@ class AccessCountIT {
     @Autowired
     DataSource dataSource;
 
-    Api api;
     String user;
 
     @BeforeEach
     void setUp() {
-        api = new Api("http://127.0.0.1:" + port);
         user = TestInfra.uniqueId("u");
         jdbc.update(
                 "INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence, valid_from,"

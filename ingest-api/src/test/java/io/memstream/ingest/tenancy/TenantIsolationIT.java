@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
+import io.memstream.ingest.RunningIngestApi;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicProbe;
@@ -11,26 +12,12 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /** API keys bind the tenant; no route lets one tenant see or touch another's data. */
-@SpringBootTest(
-        webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=true"})
-class TenantIsolationIT {
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @LocalServerPort
-    int port;
+@TestPropertySource(properties = {"memstream.auth.enabled=true"})
+class TenantIsolationIT extends RunningIngestApi {
 
     @Autowired
     ApiKeys keys;
@@ -48,7 +35,7 @@ class TenantIsolationIT {
 
     @BeforeEach
     void setUp() {
-        anonymous = new Api("http://127.0.0.1:" + port);
+        anonymous = api;
         a = TestInfra.uniqueId("tenant-a");
         b = TestInfra.uniqueId("tenant-b");
         tenantA = anonymous.withKey(keys.create(a, null, "test"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
+import io.memstream.ingest.RunningIngestApi;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicProbe;
@@ -20,37 +21,17 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /** Turn ingestion against a real broker and Redis: what is accepted is on the topic, once. */
-@SpringBootTest(
-        webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {
-            "spring.config.name=ingest-api",
-            "memstream.auth.enabled=false",
-            "memstream.ingest.max-body-size=256KB"
-        })
-class TurnIngestionIT {
+@TestPropertySource(properties = {"memstream.auth.enabled=false", "memstream.ingest.max-body-size=256KB"})
+class TurnIngestionIT extends RunningIngestApi {
 
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @LocalServerPort
-    int port;
-
-    Api api;
     String session;
     String user;
 
     @BeforeEach
     void setUp() {
-        api = new Api("http://127.0.0.1:" + port);
         session = TestInfra.uniqueId("s");
         user = TestInfra.uniqueId("u");
     }

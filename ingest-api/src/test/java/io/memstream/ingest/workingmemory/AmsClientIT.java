@@ -2,6 +2,7 @@ package io.memstream.ingest.workingmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memstream.ingest.RunningIngestApi;
 import io.memstream.ingest.tenancy.ApiKeys;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestInfra;
@@ -9,11 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,26 +19,15 @@ import tools.jackson.databind.node.ObjectNode;
  * The calls an Agent Memory Server client makes, in the order its tools make them, with the bodies
  * it sends: full WorkingMemory objects (session_id and nulls included), snake_case, ISO timestamps.
  */
-@SpringBootTest(
-        webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=true"})
-class AmsClientIT {
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
-    }
-
-    @LocalServerPort
-    int port;
+@TestPropertySource(properties = {"memstream.auth.enabled=true"})
+class AmsClientIT extends RunningIngestApi {
 
     @Autowired
     ApiKeys keys;
 
     @Test
     void aClientCreatesGrowsUpdatesListsAndDeletesASession() {
-        Api client =
-                new Api("http://127.0.0.1:" + port).withKey(keys.create(TestInfra.uniqueId("tenant"), null, "ams"));
+        Api client = api.withKey(keys.create(TestInfra.uniqueId("tenant"), null, "ams"));
         String session = TestInfra.uniqueId("s");
         String user = TestInfra.uniqueId("u");
         String query = "?user_id=" + user + "&namespace=chat";

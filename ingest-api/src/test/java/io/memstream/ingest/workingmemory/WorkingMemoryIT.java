@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.memstream.common.events.SessionSummary;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
+import io.memstream.ingest.RunningIngestApi;
 import io.memstream.testkit.Api;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TestRedis;
@@ -25,46 +26,30 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The AMS working-memory routes on real Redis and Kafka. */
-@SpringBootTest(
-        webEnvironment = WebEnvironment.RANDOM_PORT,
+@TestPropertySource(
         properties = {
-            "spring.config.name=ingest-api",
             "memstream.auth.enabled=false",
             "memstream.working-memory.max-messages=50",
             "memstream.working-memory.sliding-ttl=true"
         })
-class WorkingMemoryIT {
+class WorkingMemoryIT extends RunningIngestApi {
 
     private static final RedisClient REDIS = RedisClient.create(TestRedis.URL);
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfra.properties().forEach((k, v) -> registry.add(k, () -> v));
-    }
 
     @AfterAll
     static void closeRedis() {
         REDIS.shutdown();
     }
 
-    @LocalServerPort
-    int port;
-
-    Api api;
     String session;
     String user;
 
     @BeforeEach
     void setUp() {
-        api = new Api("http://127.0.0.1:" + port);
         session = TestInfra.uniqueId("s");
         user = TestInfra.uniqueId("u");
     }
