@@ -11,6 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Erased users, as the sinks see them: whatever about them was still in flight when they were erased
  * (a turn, a fact change, a summary) is dropped instead of written, so an erased user never comes back.
+ * Unlike common's cached {@code ErasedUsers} it asks Postgres for every batch: an erasure must hold
+ * for the very next write, not after a refresh.
  */
 @Component
 class ErasedUsers {
@@ -43,12 +45,18 @@ class ErasedUsers {
                 .toList();
     }
 
+    /** Looked up by (tenant, user) pairs, so the primary key serves it however many were erased. */
     private Set<String> erased(Collection<String> pairs) {
+        String[] tenants =
+                pairs.stream().map(p -> p.substring(0, p.indexOf(SEP))).toArray(String[]::new);
+        String[] users =
+                pairs.stream().map(p -> p.substring(p.indexOf(SEP) + 1)).toArray(String[]::new);
         return new HashSet<>(jdbc.queryForList(
-                "SELECT tenant_id || ? || user_id FROM erased_users WHERE tenant_id || ? || user_id = ANY(?::text[])",
+                "SELECT e.tenant_id || ? || e.user_id FROM erased_users e"
+                        + " JOIN unnest(?::text[], ?::text[]) AS a(tenant_id, user_id) USING (tenant_id, user_id)",
                 String.class,
                 SEP,
-                SEP,
-                pairs.toArray(String[]::new)));
+                tenants,
+                users));
     }
 }

@@ -8,6 +8,7 @@ import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactEvent;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.Ids;
+import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
 import io.memstream.testkit.DeadLetters;
 import io.memstream.testkit.TestInfra;
@@ -168,6 +169,28 @@ class DedupToPostgresIT {
                         key.tenantId(),
                         key.userId()))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aTurnOfAnErasedUserStillInFlightIsNotArchived() {
+        String erased = TestInfra.uniqueId("erased");
+        String bystander = TestInfra.uniqueId("bystander");
+        String session = TestInfra.uniqueId("s");
+        jdbc.update("INSERT INTO erased_users (tenant_id, user_id) VALUES ('t1', ?)", erased);
+        Instant now = Instant.now();
+        // One session, so one partition, in this order: once the second is archived, the first was seen.
+        for (String user : List.of(erased, bystander)) {
+            Turn turn = new Turn("turn-" + user, "t1", "default", user, session, "user", "I like tea.", now, now);
+            TopicWriter.send(Topics.TURNS, turn.sessionKey(), turn);
+        }
+
+        await().atMost(PIPELINE).until(() -> archivedTurns(bystander) == 1);
+        assertThat(archivedTurns(erased)).isZero();
+    }
+
+    private int archivedTurns(String user) {
+        return jdbc.queryForObject(
+                "SELECT count(*) FROM conversation_turns WHERE tenant_id = 't1' AND user_id = ?", Integer.class, user);
     }
 
     @Test
