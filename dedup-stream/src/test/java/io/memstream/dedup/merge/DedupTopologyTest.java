@@ -364,23 +364,8 @@ class DedupTopologyTest {
         FactCandidate first = candidate("TechCorp", 0.8, "turn-1", T0);
         send(first);
         changes.readValuesToList();
-        FactCandidate erase = new FactCandidate(
-                "erase-1",
-                EMPLOYER,
-                StringNode.valueOf(""),
-                "",
-                null,
-                List.of(),
-                List.of(),
-                1.0,
-                List.of(),
-                null,
-                "erasure",
-                T0.plusSeconds(60),
-                null,
-                Operation.ERASE,
-                null,
-                null);
+        FactCandidate erase =
+                FactCandidate.command(Operation.ERASE, "erase-1", EMPLOYER, null, "erasure", T0.plusSeconds(60), false);
 
         send(erase);
         FactEvent erased = onlyChange();
@@ -399,23 +384,7 @@ class DedupTopologyTest {
     }
 
     private static FactCandidate reset(String id) {
-        return new FactCandidate(
-                id,
-                EMPLOYER,
-                StringNode.valueOf(""),
-                "",
-                null,
-                List.of(),
-                List.of(),
-                1.0,
-                List.of(),
-                null,
-                "job",
-                T0.plusSeconds(300),
-                null,
-                Operation.RESET,
-                null,
-                null);
+        return FactCandidate.command(Operation.RESET, id, EMPLOYER, null, "job", T0.plusSeconds(300), false);
     }
 
     @Test
