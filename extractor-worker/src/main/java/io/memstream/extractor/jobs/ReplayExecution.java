@@ -6,6 +6,7 @@ import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
+import io.memstream.extractor.turns.CandidateSender;
 import io.memstream.extractor.turns.Extractor;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * One run of one job: reads its ranges of the turns topic (from the offsets of its start time to the
@@ -49,8 +47,7 @@ final class ReplayExecution {
     private final JobStore store;
     private final JobSettings settings;
     private final Extractor extractor;
-    private final KafkaTemplate<FactKey, FactCandidate> candidates;
-    private final Duration publishTimeout;
+    private final CandidateSender candidates;
     private final DedupBarrier barrier;
 
     ReplayExecution(
@@ -59,8 +56,7 @@ final class ReplayExecution {
             JobStore store,
             JobSettings settings,
             Extractor extractor,
-            KafkaTemplate<FactKey, FactCandidate> candidates,
-            Duration publishTimeout,
+            CandidateSender candidates,
             DedupBarrier barrier) {
         this.job = job;
         this.owner = owner;
@@ -68,7 +64,6 @@ final class ReplayExecution {
         this.settings = settings;
         this.extractor = extractor;
         this.candidates = candidates;
-        this.publishTimeout = publishTimeout;
         this.barrier = barrier;
     }
 
@@ -218,17 +213,14 @@ final class ReplayExecution {
     }
 
     private void publish(List<FactCandidate> batch) {
-        CompletableFuture<?>[] sends = batch.stream()
-                .map(c -> candidates.send(Topics.FACT_CANDIDATES.name(), c.factKey(), c))
-                .toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.allOf(sends).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            candidates.sendAll(batch);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing the job's candidates", e);
         } catch (Exception e) {
             throw new IllegalStateException(
-                    "Kafka did not acknowledge the job's candidates within " + publishTimeout, e);
+                    "Kafka did not acknowledge the job's candidates within " + candidates.timeout(), e);
         }
     }
 }

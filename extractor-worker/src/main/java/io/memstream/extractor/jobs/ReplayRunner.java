@@ -1,10 +1,9 @@
 package io.memstream.extractor.jobs;
 
-import io.memstream.common.events.FactCandidate;
-import io.memstream.common.events.FactKey;
 import io.memstream.common.events.Ids;
 import io.memstream.common.topics.ClusterIds;
 import io.memstream.extractor.llm.LlmSettings;
+import io.memstream.extractor.turns.CandidateSender;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Map;
@@ -18,10 +17,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -40,9 +37,8 @@ class ReplayRunner {
     private final JobStore store;
     private final JobSettings settings;
     private final JobExtractors extractors;
-    private final KafkaTemplate<FactKey, FactCandidate> candidates;
+    private final CandidateSender candidates;
     private final KafkaProperties kafka;
-    private final Duration publishTimeout;
     private final String owner = "worker-" + Ids.newUlid();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicReference<Thread> running = new AtomicReference<>();
@@ -53,16 +49,14 @@ class ReplayRunner {
             JobStore store,
             JobSettings settings,
             JobExtractors extractors,
-            KafkaTemplate<FactKey, FactCandidate> candidateTemplate,
+            CandidateSender candidates,
             KafkaProperties kafka,
-            LlmSettings llm,
-            @Value("${memstream.extractor.publish-timeout:30s}") Duration publishTimeout) {
+            LlmSettings llm) {
         this.store = store;
         this.settings = settings;
         this.extractors = extractors;
-        this.candidates = candidateTemplate;
+        this.candidates = candidates;
         this.kafka = kafka;
-        this.publishTimeout = publishTimeout;
         this.llmConfigured = llm.configured();
     }
 
@@ -112,7 +106,6 @@ class ReplayRunner {
                     settings,
                     extractors.forJob(job),
                     candidates,
-                    publishTimeout,
                     new DedupBarrier(admin, checks, store, settings));
             var outcome = execution.run(consumer, () -> stopping.get() || lost.get());
             if (lost.get() || outcome == ReplayExecution.Outcome.LOST_LEASE) {

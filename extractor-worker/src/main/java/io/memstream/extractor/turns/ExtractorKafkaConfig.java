@@ -114,9 +114,8 @@ class ExtractorKafkaConfig {
     SessionBatchingConsumer turnConsumer(
             KafkaProperties properties,
             @Value("${memstream.extractor.group-id:memstream-extractor}") String groupId,
-            @Value("${memstream.extractor.publish-timeout:30s}") java.time.Duration publishTimeout,
             Extractor extractor,
-            KafkaTemplate<FactKey, FactCandidate> candidateTemplate,
+            CandidateSender candidates,
             DeadLetterPublishingRecoverer deadLetterRecoverer,
             BatchingSettings batching,
             DataSource dataSource) {
@@ -129,10 +128,9 @@ class ExtractorKafkaConfig {
         return new SessionBatchingConsumer(
                 () -> new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 extractor,
-                candidateTemplate,
+                candidates,
                 deadLetterRecoverer,
                 batching,
-                publishTimeout,
                 new ErasedUsers(dataSource, java.time.Duration.ofSeconds(5)));
     }
 

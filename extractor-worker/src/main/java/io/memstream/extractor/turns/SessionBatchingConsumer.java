@@ -3,7 +3,6 @@ package io.memstream.extractor.turns;
 import dev.langchain4j.exception.LangChain4jException;
 import io.memstream.common.erasure.ErasedUsers;
 import io.memstream.common.events.FactCandidate;
-import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.SummaryRequest;
 import io.memstream.common.events.Turn;
@@ -16,12 +15,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -37,7 +34,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 
 /**
@@ -86,10 +82,9 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final Extractor extractor;
     private final ErasedUsers erasedUsers;
-    private final KafkaTemplate<FactKey, FactCandidate> candidates;
+    private final CandidateSender candidates;
     private final DeadLetterPublishingRecoverer deadLetters;
     private final BatchingSettings settings;
-    private final Duration publishTimeout;
     private final ExtractiveSummarizer summarizer;
     private final Map<SessionKey, Session> sessions = new ConcurrentHashMap<>();
     private final OffsetTracker offsets = new OffsetTracker();
@@ -104,10 +99,9 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
     public SessionBatchingConsumer(
             Supplier<Consumer<byte[], byte[]>> consumers,
             Extractor extractor,
-            KafkaTemplate<FactKey, FactCandidate> candidates,
+            CandidateSender candidates,
             DeadLetterPublishingRecoverer deadLetters,
             BatchingSettings settings,
-            Duration publishTimeout,
             ErasedUsers erasedUsers) {
         this.consumers = consumers;
         this.erasedUsers = erasedUsers;
@@ -115,7 +109,6 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
         this.candidates = candidates;
         this.deadLetters = deadLetters;
         this.settings = settings;
-        this.publishTimeout = publishTimeout;
         this.summarizer = new ExtractiveSummarizer(settings.summaryChars());
         this.calls = new Semaphore(settings.maxConcurrent());
     }
@@ -254,10 +247,7 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
             } finally {
                 calls.release();
             }
-            CompletableFuture<?>[] sends = found.stream()
-                    .map(c -> candidates.send(Topics.FACT_CANDIDATES.name(), c.factKey(), c))
-                    .toArray(CompletableFuture[]::new);
-            CompletableFuture.allOf(sends).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            candidates.sendAll(found);
             session.summary = summarize(session.summary, turns);
         } catch (InterruptedException e) {
             // Shutting down mid-batch: these turns stay uncommitted, so the next owner extracts them.
