@@ -179,3 +179,22 @@ stop_postgres() {
   fi
   rm -f "$PID_DIR/postgres.pid"
 }
+
+# Every test that failed or erred in this run, from the Surefire reports written after $1, each with
+# the first line of what it threw.
+failing_tests() {
+  local since=$1 reports
+  reports=$(find "$MEMSTREAM_ROOT" -path '*/target/surefire-reports/*.txt' -newer "$since" 2>/dev/null |
+    xargs -r grep -l '<<< \(FAILURE\|ERROR\)!' 2>/dev/null | sort || true)
+  if [ -z "$reports" ]; then
+    say "no test failed: the build itself did (compiler, formatter, enforcer; see Maven's output above)" >&2
+    return 0
+  fi
+  say "failing tests:" >&2
+  # A failing case reads "<class>.<test> -- Time elapsed: ... <<< FAILURE!" (or ERROR!), then the throwable.
+  # shellcheck disable=SC2086
+  awk '/<<< (FAILURE|ERROR)!/ && !/^Tests run:/ {
+         line = $0; sub(/ -- Time elapsed:.*<<< /, "  <<< ", line); print "  " line
+         if ((getline next_line) > 0) print "      " substr(next_line, 1, 300)
+       }' $reports >&2
+}

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -23,10 +26,16 @@ import tools.jackson.databind.node.ObjectNode;
  * A local server that speaks OpenAI's chat-completions wire protocol, answering with replies a test
  * scripts in advance: content, an HTTP error, garbage. It records every request it receives. No
  * real LLM can be reached from these machines; this is what tests talk to instead.
+ *
+ * <p>No request outlives the server: a delayed reply is cut short by {@link #close()}, which then
+ * waits for every handler to finish, so a test's slow call can never take the next test's reply.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
 
-    /** One scripted answer, sent after {@code delay} (a slow provider). */
+    /**
+     * One scripted answer, sent after {@code delay} (a slow provider). A delay longer than the
+     * test lasts is a provider that never answers: the server drops the call when it closes.
+     */
     public record Reply(int status, String body, Map<String, String> headers, Duration delay) {
 
         public Reply(int status, String body, Map<String, String> headers) {
@@ -36,9 +45,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
         public Reply slowedBy(Duration by) {
             return new Reply(status, body, headers, by);
         }
+
+        /** This reply is never sent: the call hangs until the server closes. */
+        public Reply never() {
+            return slowedBy(Duration.ofDays(1));
+        }
     }
 
+    private static final Duration HANDLERS_GRACE = Duration.ofSeconds(10);
+
     private final HttpServer server;
+    private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private volatile Function<JsonNode, Reply> responder;
@@ -53,7 +71,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
         server.createContext("/v1/chat/completions", this::handle);
         // Concurrent calls, and a slow reply must not hold up the next one.
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -129,13 +147,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
             if (reply == null) {
                 reply = new Reply(500, "{\"error\": {\"message\": \"no scripted reply left\"}}", Map.of());
             }
-            if (!reply.delay().isZero()) {
-                try {
-                    Thread.sleep(reply.delay());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            if (!reply.delay().isZero() && waitUnlessClosing(reply.delay())) {
+                return;
             }
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -149,8 +162,33 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
+    /** Waits out a slow reply's delay; true if the server began to close meanwhile. */
+    private boolean waitUnlessClosing(Duration delay) {
+        try {
+            return closing.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /**
+     * Drops the calls still waiting for a slow reply, stops listening and waits for every handler to
+     * end: nothing this server was asked can be answered after the test that owns it.
+     */
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
+        handlers.shutdown();
+        try {
+            if (!handlers.awaitTermination(HANDLERS_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(
+                        "the fake OpenAI server's handlers did not end within " + HANDLERS_GRACE);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while closing the fake OpenAI server", e);
+        }
     }
 }
