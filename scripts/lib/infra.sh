@@ -191,10 +191,13 @@ failing_tests() {
     return 0
   fi
   say "failing tests:" >&2
-  # A failing case reads "<class>.<test> -- Time elapsed: ... <<< FAILURE!" (or ERROR!), then the throwable.
+  # A failing case reads "<class>.<test> -- Time elapsed: ... <<< FAILURE!" (or ERROR!), then what it
+  # threw over a few lines, then its stack ("\tat ..."): the header and up to three lines of the message.
   # shellcheck disable=SC2086
   awk '/<<< (FAILURE|ERROR)!/ && !/^Tests run:/ {
          line = $0; sub(/ -- Time elapsed:.*<<< /, "  <<< ", line); print "  " line
-         if ((getline next_line) > 0) print "      " substr(next_line, 1, 300)
+         for (n = 0; n < 3 && (getline next_line) > 0 && next_line !~ /^\tat /; ) {
+           if (next_line ~ /[^ \t]/) { print "      " substr(next_line, 1, 300); n++ }
+         }
        }' $reports >&2
 }

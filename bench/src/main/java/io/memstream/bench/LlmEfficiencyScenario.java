@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
+import io.memstream.testkit.ConsumerGroups;
 import io.memstream.testkit.FakeOpenAiServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,16 +26,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.TopicPartition;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -101,8 +98,8 @@ final class LlmEfficiencyScenario {
                 Admin admin = Admin.create(Map.of("bootstrap.servers", config.kafka()));
                 KafkaProducer<SessionKey, Turn> producer = config.producer(Topics.TURNS)) {
             // A new group would start from the earliest turn (and summary request) ever written.
-            startAtEnd(admin, group, Topics.TURNS.name());
-            startAtEnd(admin, group + "-summaries", Topics.SUMMARY_REQUESTS.name());
+            ConsumerGroups.startAtEnd(admin, group, Topics.TURNS.name());
+            ConsumerGroups.startAtEnd(admin, group + "-summaries", Topics.SUMMARY_REQUESTS.name());
             Process worker = startWorker(llm);
             // A bench stopped with Ctrl-C runs no finally blocks; the worker must not outlive it.
             Thread reaper = new Thread(worker::destroy);
@@ -247,23 +244,6 @@ final class LlmEfficiencyScenario {
         for (Future<RecordMetadata> send : sends) {
             send.get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static void startAtEnd(Admin admin, String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = admin
-                .describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .get(topic)
-                .partitions()
-                .stream()
-                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-        Map<TopicPartition, OffsetAndMetadata> ends =
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
-                        .collect(Collectors.toMap(
-                                Map.Entry::getKey,
-                                e -> new OffsetAndMetadata(e.getValue().offset())));
-        admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
     }
 
     private Process startWorker(FakeOpenAiServer llm) throws IOException {

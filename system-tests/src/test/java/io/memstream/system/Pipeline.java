@@ -1,13 +1,18 @@
 package io.memstream.system;
 
+import io.memstream.common.topics.Topics;
 import io.memstream.dedup.DedupStreamApplication;
 import io.memstream.extractor.ExtractorWorkerApplication;
 import io.memstream.ingest.IngestApiApplication;
+import io.memstream.testkit.ConsumerGroups;
+import io.memstream.testkit.SharedKafka;
 import io.memstream.testkit.TestInfra;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -86,13 +91,20 @@ final class Pipeline implements AutoCloseable {
 
     /**
      * One more extractor-worker, in its own consumer group, with extra properties (an LLM, say), that
-     * feeds the shared pipeline's dedup-stream. The caller closes it.
+     * feeds the shared pipeline's dedup-stream. Its live extraction starts with the turns written
+     * after it, not with every turn earlier tests left on the topic. The caller closes it.
      */
     static ConfigurableApplicationContext extraExtractor(Map<String, Object> extra) {
         shared();
         Map<String, Object> properties = new HashMap<>(TestInfra.properties());
         properties.put("server.port", "0");
-        properties.put("memstream.extractor.group-id", TestInfra.uniqueId("memstream-extractor-extra"));
+        String group = TestInfra.uniqueId("memstream-extractor-extra");
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
+            ConsumerGroups.startAtEnd(admin, group, Topics.TURNS.name());
+            ConsumerGroups.startAtEnd(admin, group + "-summaries", Topics.SUMMARY_REQUESTS.name());
+        }
+        properties.put("memstream.extractor.group-id", group);
         properties.putAll(dedupOf(shared.run));
         properties.putAll(extra);
         return run(ExtractorWorkerApplication.application(), properties);
@@ -106,6 +118,11 @@ final class Pipeline implements AutoCloseable {
         properties.put("memstream.auth.enabled", "false");
         properties.putAll(extra);
         return run(IngestApiApplication.application(), properties);
+    }
+
+    /** The shared pipeline's dedup-stream application id (its consumer group), for barriers. */
+    static String dedupApplicationId() {
+        return "memstream-dedup-" + shared().run;
     }
 
     String apiBaseUrl() {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.topics.Topics;
 import io.memstream.testkit.Api;
+import io.memstream.testkit.DedupProgress;
 import io.memstream.testkit.FakeOpenAiServer;
 import io.memstream.testkit.SharedKafka;
 import io.memstream.testkit.TestDatabase;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -37,12 +40,28 @@ import tools.jackson.databind.JsonNode;
 class ReplayJobIT {
 
     private static final Duration DONE = Duration.ofSeconds(90);
-    private static final FakeOpenAiServer LLM = new FakeOpenAiServer()
-            .respondWith(request -> FakeOpenAiServer.content("""
-                            {"facts": [{"key": "hobby", "value": "chess", "text": "User plays chess.",
-                                        "memory_type": "semantic", "topics": [], "entities": [],
-                                        "event_date": "", "confidence": 0.6}]}""", 200, 30).slowedBy(Duration.ofMillis(250)));
+    private static final String GATED = "of the replay test.";
+    // The job's LLM calls (its turns say GATED) are answered one per permit the test hands out, so
+    // the job is exactly as far as the test lets it be when it cancels or stops it.
+    private static final Semaphore JOB_CALLS = new Semaphore(0);
+    private static final FakeOpenAiServer LLM = new FakeOpenAiServer().respondWith(ReplayJobIT::answer);
     private static Api api;
+
+    private static FakeOpenAiServer.Reply answer(JsonNode request) {
+        if (request.get("messages").get(1).get("content").asString().contains(GATED)) {
+            try {
+                if (!JOB_CALLS.tryAcquire(2, TimeUnit.MINUTES)) {
+                    return new FakeOpenAiServer.Reply(500, "{\"error\": {\"message\": \"no permit\"}}", Map.of());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return FakeOpenAiServer.content("""
+                {"facts": [{"key": "hobby", "value": "chess", "text": "User plays chess.",
+                            "memory_type": "semantic", "topics": [], "entities": [],
+                            "event_date": "", "confidence": 0.6}]}""", 200, 30);
+    }
 
     @BeforeAll
     static void start() {
@@ -51,6 +70,7 @@ class ReplayJobIT {
 
     @AfterAll
     static void stop() {
+        JOB_CALLS.release(10_000);
         LLM.close();
     }
 
@@ -71,6 +91,12 @@ class ReplayJobIT {
         return started.body().get("id").asString();
     }
 
+    private static long changesOf(String user) {
+        return TopicProbe.values(Topics.FACT_CHANGELOG).stream()
+                .filter(e -> e.factKey().userId().equals(user))
+                .count();
+    }
+
     private static List<FactCandidate> candidatesOf(String jobId) {
         return TopicProbe.values(Topics.FACT_CANDIDATES).stream()
                 .filter(c -> jobId.equals(c.jobId()))
@@ -85,6 +111,8 @@ class ReplayJobIT {
         String profile = "/v1/users/" + user + "/facts?include_history=true";
         await().atMost(DONE).until(() -> api.get(profile).body().get("facts").size() == 2);
         JsonNode before = api.get(profile).body();
+        DedupProgress.awaitMerged(Pipeline.dedupApplicationId(), DONE);
+        long changesBefore = changesOf(user);
 
         String id = startJob("{\"user_id\": \"%s\"}".formatted(user));
         await().atMost(DONE).until(() -> job(id).get("state").asString().equals("succeeded"));
@@ -101,9 +129,10 @@ class ReplayJobIT {
         assertThat(tagged).hasSize(done.get("candidates").asInt()).isNotEmpty();
         assertThat(tagged).allSatisfy(c -> assertThat(c.extractor()).isEqualTo("rules/1"));
 
-        // Every candidate's evidence was counted already: the profile is the same, value for value.
-        await().atMost(DONE)
-                .until(() -> !TopicProbe.values(Topics.FACT_CHANGELOG).isEmpty());
+        // Every candidate's evidence was counted already: once dedup has merged them all, it made no
+        // change, and the profile is the same, value for value.
+        DedupProgress.awaitMerged(Pipeline.dedupApplicationId(), DONE);
+        assertThat(changesOf(user)).isEqualTo(changesBefore);
         assertThat(api.get(profile).body()).isEqualTo(before);
         assertThat(api.post("/v1/jobs/" + id + "/cancel", "").status())
                 .as("a finished job")
@@ -117,7 +146,7 @@ class ReplayJobIT {
         Instant from = Instant.now().minusSeconds(1);
         List<String> turns = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            turns.add(say(user, TestInfra.uniqueId("s"), "Turn number " + i + " of the replay test."));
+            turns.add(say(user, TestInfra.uniqueId("s"), "Turn number " + i + " " + GATED));
         }
         String llmJob = "{\"user_id\": \"%s\", \"extractor\": \"llm\", \"model\": \"fake-model\", \"from\": \"%s\"}"
                 .formatted(user, from);
@@ -138,18 +167,25 @@ class ReplayJobIT {
         long doneAtStop;
         ConfigurableApplicationContext first = Pipeline.extraExtractor(llmWorker);
         try {
+            JOB_CALLS.release(1);
             await().atMost(DONE).until(() -> job(cancelled).get("matched").asLong() > 0);
             var cancel = api.post("/v1/jobs/" + cancelled + "/cancel", "");
             assertThat(cancel.body().get("cancel_requested").asBoolean()).isTrue();
+            // The step in progress may be waiting for its answer; the job stops after it.
+            JOB_CALLS.release(1);
             await().atMost(DONE)
                     .until(() -> job(cancelled).get("state").asString().equals("cancelled"));
             assertThat(job(cancelled).get("done").asLong())
                     .isLessThan(job(cancelled).get("total").asLong());
+            JOB_CALLS.drainPermits();
 
             resumed = startJob(llmJob);
             // Live traffic while the job runs is extracted as usual (its own consumer, not the job's).
             say(live, TestInfra.uniqueId("s"), "I live in Porto.");
+            JOB_CALLS.release(3);
             await().atMost(DONE).until(() -> job(resumed).get("matched").asLong() >= 3);
+            // The job now waits for the answer to its fourth turn, which never comes: the worker stops
+            // mid-step and hands the job back.
             first.close();
             doneAtStop = job(resumed).get("done").asLong();
             assertThat(job(resumed).get("state").asString()).isEqualTo("running");
@@ -157,6 +193,7 @@ class ReplayJobIT {
         } finally {
             first.close();
         }
+        JOB_CALLS.release(10_000);
         ConfigurableApplicationContext second = Pipeline.extraExtractor(llmWorker);
         try {
             await().atMost(DONE)

@@ -92,7 +92,7 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
 
     @KafkaListener(
             id = "fact-sink",
-            groupId = "memstream-fact-sink",
+            groupId = "${memstream.sink.group-prefix:memstream}-fact-sink",
             topics = "memstream.facts.changelog",
             containerFactory = "sinkContainerFactory")
     void onBatch(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -43,7 +43,7 @@ class SessionSummarySink extends PostgresSink<SessionSummary> {
 
     @KafkaListener(
             id = "summary-sink",
-            groupId = "memstream-summary-sink",
+            groupId = "${memstream.sink.group-prefix:memstream}-summary-sink",
             topics = "memstream.session-summaries",
             containerFactory = "sinkContainerFactory")
     void onBatch(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -47,7 +47,7 @@ class TurnArchiveSink extends PostgresSink<Turn> {
 
     @KafkaListener(
             id = "turn-archive",
-            groupId = "memstream-turn-archive",
+            groupId = "${memstream.sink.group-prefix:memstream}-turn-archive",
             topics = "memstream.turns",
             containerFactory = "sinkContainerFactory")
     void onBatch(List<ConsumerRecord<byte[], byte[]>> records) {

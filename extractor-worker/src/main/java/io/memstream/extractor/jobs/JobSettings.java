@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the merged facts are in Postgres
  * @param barrierTimeout how long a rebuild waits for dedup-stream before its attempt fails
  * @param maxAttempts how many times a failing job is tried before it is given up
+ * @param stopGrace how long a stopping worker lets the job's current step finish before it
+ *     interrupts it and hands the job back
  */
 @ConfigurationProperties("memstream.jobs")
 record JobSettings(
@@ -23,4 +25,5 @@ record JobSettings(
         @DefaultValue("memstream-dedup") String dedupApplicationId,
         @DefaultValue("memstream") String sinkOffsetsScope,
         @DefaultValue("10m") Duration barrierTimeout,
-        @DefaultValue("3") int maxAttempts) {}
+        @DefaultValue("3") int maxAttempts,
+        @DefaultValue("10s") Duration stopGrace) {}

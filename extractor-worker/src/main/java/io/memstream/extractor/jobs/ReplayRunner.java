@@ -121,6 +121,13 @@ class ReplayRunner {
             Thread.currentThread().interrupt();
             store.release(job.id(), owner);
         } catch (RuntimeException e) {
+            if (stopping.get()) {
+                // A step cut short by this worker stopping is not the job's failure: it is handed
+                // back, and whoever resumes it redoes the step (its evidence is counted once).
+                log.info("replay job {} handed back mid-step as the worker stops ({})", job.id(), e.toString());
+                store.release(job.id(), owner);
+                return;
+            }
             log.error("replay job {} failed", job.id(), e);
             store.failed(job.id(), owner, String.valueOf(e.getMessage()), settings.maxAttempts());
         } finally {
@@ -145,12 +152,22 @@ class ReplayRunner {
         return config;
     }
 
-    /** Stops the running job between two steps and hands it back, so a restart resumes it at once. */
+    /**
+     * Stops the running job between two steps and hands it back, so a restart resumes it at once. A
+     * step still running after {@code stop-grace} (an LLM call that does not answer) is interrupted:
+     * left running, it could publish after another worker has taken the job over.
+     */
     @PreDestroy
     void stop() throws InterruptedException {
         stopping.set(true);
         Thread thread = running.get();
-        if (thread != null) {
+        if (thread == null) {
+            return;
+        }
+        thread.join(settings.stopGrace());
+        if (thread.isAlive()) {
+            log.warn("replay job step still running after {}: interrupting it", settings.stopGrace());
+            thread.interrupt();
             thread.join(Duration.ofSeconds(30));
         }
     }

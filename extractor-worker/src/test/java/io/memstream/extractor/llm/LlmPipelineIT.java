@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +28,8 @@ import tools.jackson.databind.JsonNode;
  * version, and a model that keeps answering outside the schema sends the turn to the dead-letter
  * topic with the reason, never to "no facts".
  */
+// Closed after the class: a cached context would keep consuming (and loading the machine) under later tests.
+@DirtiesContext
 @SpringBootTest(
         properties = {
             "spring.config.name=extractor-worker",

@@ -14,10 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The worker on a real broker: turns in, candidates out, and a poison turn parked, not blocking. */
+// Closed after the class: a cached context would keep consuming (and loading the machine) under later tests.
+@DirtiesContext
 @SpringBootTest(properties = {"spring.config.name=extractor-worker", "server.port=0"})
 class TurnExtractionIT {
 

@@ -85,15 +85,18 @@ class JobController {
         }
     }
 
+    /** A user-bound key sees only the jobs over its own user; others are as absent as another tenant's. */
     @GetMapping("/v1/jobs/{id}")
     JobStatus status(@PathVariable("id") String id) {
-        return jobs.find(tenants.current().tenant(), id)
+        var caller = tenants.current();
+        return jobs.find(caller.tenant(), caller.boundUserId(), id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no job " + id));
     }
 
     @GetMapping("/v1/jobs")
     Map<String, List<JobStatus>> list(@RequestParam(name = "limit", defaultValue = "20") @Min(1) @Max(100) int limit) {
-        return Map.of("jobs", jobs.list(tenants.current().tenant(), limit));
+        var caller = tenants.current();
+        return Map.of("jobs", jobs.list(caller.tenant(), caller.boundUserId(), limit));
     }
 
     @PostMapping("/v1/jobs/{id}/cancel")

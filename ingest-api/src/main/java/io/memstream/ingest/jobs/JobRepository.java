@@ -47,22 +47,30 @@ class JobRepository {
                 job.mode() == null ? "incremental" : job.mode());
     }
 
-    Optional<JobStatus> find(String tenant, String id) {
+    /** @param user the caller's bound user, or null for a tenant-wide key (which sees every job) */
+    Optional<JobStatus> find(String tenant, String user, String id) {
         return jdbc
                 .query(
-                        "SELECT " + COLUMNS + " FROM replay_jobs WHERE tenant_id = ? AND id = ?",
+                        "SELECT " + COLUMNS
+                                + " FROM replay_jobs WHERE tenant_id = ? AND id = ? AND (?::text IS NULL OR user_id = ?)",
                         this::status,
                         tenant,
-                        id)
+                        id,
+                        user,
+                        user)
                 .stream()
                 .findFirst();
     }
 
-    List<JobStatus> list(String tenant, int limit) {
+    /** @param user as in {@link #find}: a user-bound key lists only the jobs over its user */
+    List<JobStatus> list(String tenant, String user, int limit) {
         return jdbc.query(
-                "SELECT " + COLUMNS + " FROM replay_jobs WHERE tenant_id = ? ORDER BY created_at DESC LIMIT ?",
+                "SELECT " + COLUMNS + " FROM replay_jobs WHERE tenant_id = ? AND (?::text IS NULL OR user_id = ?)"
+                        + " ORDER BY created_at DESC LIMIT ?",
                 this::status,
                 tenant,
+                user,
+                user,
                 limit);
     }
 
@@ -73,7 +81,7 @@ class JobRepository {
     Optional<String> insertRebuild(String id, String tenant, String clusterId, StartJob job) {
         return transactions.execute(status -> {
             jdbc.queryForList("SELECT pg_advisory_xact_lock(hashtext('memstream-rebuild:' || ?))", tenant);
-            Optional<String> other = overlappingRebuild(tenant, job.userId(), job.namespace());
+            Optional<String> other = overlappingRebuild(tenant, clusterId, job.userId(), job.namespace());
             if (other.isEmpty()) {
                 insert(id, tenant, clusterId, job, null, null);
             }
@@ -88,11 +96,11 @@ class JobRepository {
     }
 
     /**
-     * A rebuild this one would run into: one waiting or running over an overlapping scope, or a failed
-     * one whose snapshot still shows and that this scope does not contain (one it contains, it takes
-     * over).
+     * A rebuild this one would run into: one waiting or running over an overlapping scope on this
+     * Kafka cluster (a job of another cluster is never run here), or a failed one whose snapshot still
+     * shows and that this scope does not contain (one it contains, it takes over).
      */
-    Optional<String> overlappingRebuild(String tenant, String userId, String namespace) {
+    Optional<String> overlappingRebuild(String tenant, String clusterId, String userId, String namespace) {
         return jdbc
                 .queryForList(
                         """
@@ -101,7 +109,7 @@ class JobRepository {
                         WHERE j.tenant_id = ? AND j.mode = 'rebuild'
                           AND (j.user_id IS NULL OR ?::text IS NULL OR j.user_id = ?)
                           AND (j.namespace IS NULL OR ?::text IS NULL OR j.namespace = ?)
-                          AND (j.state IN ('pending', 'running')
+                          AND ((j.state IN ('pending', 'running') AND j.cluster_id = ?)
                                OR (j.state = 'failed' AND r.job_id IS NOT NULL
                                    AND NOT ((?::text IS NULL OR j.user_id = ?) AND (?::text IS NULL OR j.namespace = ?))))
                         LIMIT 1
@@ -112,6 +120,7 @@ class JobRepository {
                         userId,
                         namespace,
                         namespace,
+                        clusterId,
                         userId,
                         userId,
                         namespace,

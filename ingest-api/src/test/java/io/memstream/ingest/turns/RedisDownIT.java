@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Redis only speeds up duplicate detection: without it, turns are still accepted and published. */
+// Closed after the class: a cached context would keep consuming (and loading the machine) under later tests.
+@DirtiesContext
 @SpringBootTest(
         webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=ingest-api", "memstream.auth.enabled=false", "memstream.redis.timeout=500ms"})

@@ -261,15 +261,23 @@ class WorkingMemoryIT extends RunningIngestApi {
     @Test
     void aSessionExpiresAfterItsTtl() {
         api.put("/v1/working-memory/" + session, """
-                {"messages": [], "user_id": "%s", "ttl_seconds": 1}""".formatted(user));
+                {"messages": [{"role": "user", "content": "hello"}], "user_id": "%s", "ttl_seconds": 3600}""".formatted(user));
         assertThat(get("").status()).isEqualTo(200);
 
-        String metaKey = new SessionRef("default", "default", user, session).key("meta");
-        // Watched in Redis, not through GET: reading slides the TTL in this context.
+        SessionRef ref = new SessionRef("default", "default", user, session);
         try (StatefulRedisConnection<String, String> redis = REDIS.connect()) {
+            // Every key of the session carries the TTL (a read may have restarted it, never raised it).
+            for (String part : List.of("meta", "msgs", "order")) {
+                assertThat(redis.sync().ttl(ref.key(part))).as(part).isBetween(3000L, 3600L);
+            }
+            // Then the TTL runs out (shortened here rather than waited for, so no deadline races the
+            // test's own reads): the session is gone.
+            for (String key : ref.keys()) {
+                redis.sync().pexpire(key, 1);
+            }
             await().atMost(Duration.ofSeconds(15))
                     .untilAsserted(
-                            () -> assertThat(redis.sync().exists(metaKey)).isZero());
+                            () -> assertThat(redis.sync().exists(ref.keys())).isZero());
         }
         assertThat(get("").status()).isEqualTo(404);
     }
