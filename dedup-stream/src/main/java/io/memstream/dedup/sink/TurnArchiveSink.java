@@ -20,12 +20,13 @@ class TurnArchiveSink extends PostgresSink<Turn> {
 
     static final String NAME = "turns";
 
-    // A turn re-sent with the same id is the same turn: the first copy stays.
+    // A turn re-sent with the same id (by the same user: ids are the clients', unique per user) is
+    // the same turn: the first copy stays.
     private static final String INSERT = """
             INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,
                                             created_at, accepted_at, embedding)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector)
-            ON CONFLICT (tenant_id, turn_id) DO NOTHING
+            ON CONFLICT (tenant_id, (COALESCE(user_id, '')), turn_id) DO NOTHING
             """;
 
     private final JdbcTemplate jdbc;

@@ -1,7 +1,8 @@
 package io.memstream.ingest.erasure;
 
 import io.memstream.ingest.tenancy.TenantResolver;
-import io.memstream.ingest.web.InvalidFieldException;
+import io.memstream.ingest.web.Identifier;
+import jakarta.validation.constraints.NotBlank;
 import java.util.Map;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,10 +21,7 @@ class ErasureController {
     }
 
     @DeleteMapping("/v1/users/{user_id}")
-    Map<String, Object> erase(@PathVariable("user_id") String userId) {
-        if (userId.isBlank() || userId.length() > 256) {
-            throw new InvalidFieldException("user_id", "must be 1 to 256 characters");
-        }
+    Map<String, Object> erase(@PathVariable("user_id") @NotBlank @Identifier String userId) {
         var caller = tenants.current();
         return erasure.erase(caller.tenant(), caller.userId(userId));
     }

@@ -1,7 +1,9 @@
 package io.memstream.ingest.facts;
 
+import io.memstream.ingest.web.FreeJson;
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import tools.jackson.databind.JsonNode;
 
@@ -13,10 +15,8 @@ import tools.jackson.databind.JsonNode;
  * @param text the standalone statement for search and prompts; derived from key and value if absent
  */
 record ExplicitFact(
-        @NotNull(message = "is required (any JSON value)") JsonNode value,
+        @NotNull(message = "is required (any JSON value but null)") @FreeJson(allowNull = false)
+        JsonNode value,
 
-        @Size(max = 256)
-        @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = "may contain only letters, digits and . _ : @ -")
-        String namespace,
-
-        @Size(max = 2_000) String text) {}
+        @Identifier String namespace,
+        @Size(max = 2_000) @Text(visible = true) String text) {}

@@ -60,7 +60,7 @@ class ExplicitFacts {
                 writeId,
                 new FactKey(tenant, userId, namespace, key),
                 fact.value(),
-                fact.text() != null && !fact.text().isBlank() ? fact.text() : "User's " + key + " is " + shown + ".",
+                fact.text() != null ? fact.text() : "User's " + key + " is " + shown + ".",
                 "semantic",
                 List.of(),
                 List.of(),

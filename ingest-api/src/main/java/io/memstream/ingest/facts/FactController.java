@@ -1,8 +1,9 @@
 package io.memstream.ingest.facts;
 
 import io.memstream.ingest.tenancy.TenantResolver;
+import io.memstream.ingest.web.Identifier;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Size;
+import jakarta.validation.constraints.NotBlank;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -30,8 +31,8 @@ class FactController {
 
     @GetMapping("/v1/users/{user_id}/facts")
     UserFacts facts(
-            @PathVariable("user_id") @Size(max = 256) String userId,
-            @RequestParam(name = "namespace", required = false) @Size(max = 256) String namespace,
+            @PathVariable("user_id") @NotBlank @Identifier String userId,
+            @RequestParam(name = "namespace", required = false) @Identifier String namespace,
             @RequestParam(name = "include_history", defaultValue = "false") boolean includeHistory) {
         var caller = tenants.current();
         String user = caller.userId(userId);
@@ -49,7 +50,7 @@ class FactController {
     @PutMapping("/v1/users/{user_id}/facts/{key}")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Map<String, String> write(
-            @PathVariable("user_id") @Size(max = 256) String userId,
+            @PathVariable("user_id") @NotBlank @Identifier String userId,
             @PathVariable("key") String key,
             @Valid @RequestBody ExplicitFact fact) {
         var caller = tenants.current();

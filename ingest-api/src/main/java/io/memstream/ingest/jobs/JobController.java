@@ -3,11 +3,13 @@ package io.memstream.ingest.jobs;
 import io.memstream.common.events.Ids;
 import io.memstream.ingest.kafka.KafkaCluster;
 import io.memstream.ingest.tenancy.TenantResolver;
+import io.memstream.ingest.web.Identifier;
 import io.memstream.ingest.web.InvalidFieldException;
 import io.memstream.ingest.web.Times;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +89,7 @@ class JobController {
 
     /** A user-bound key sees only the jobs over its own user; others are as absent as another tenant's. */
     @GetMapping("/v1/jobs/{id}")
-    JobStatus status(@PathVariable("id") String id) {
+    JobStatus status(@PathVariable("id") @NotBlank @Identifier String id) {
         var caller = tenants.current();
         return jobs.find(caller.tenant(), caller.boundUserId(), id)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no job " + id));
@@ -100,7 +102,7 @@ class JobController {
     }
 
     @PostMapping("/v1/jobs/{id}/cancel")
-    JobStatus cancel(@PathVariable("id") String id) {
+    JobStatus cancel(@PathVariable("id") @NotBlank @Identifier String id) {
         JobStatus job = status(id);
         if (job.mode().equals("rebuild") && jobs.rebuildStarted(id)) {
             throw new ResponseStatusException(

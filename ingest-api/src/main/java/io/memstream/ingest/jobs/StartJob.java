@@ -1,5 +1,7 @@
 package io.memstream.ingest.jobs;
 
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import tools.jackson.databind.JsonNode;
@@ -14,20 +16,16 @@ import tools.jackson.databind.JsonNode;
  *     {@code rebuild}: recompute the scope's learned facts from scratch
  */
 record StartJob(
-        @Size(min = 1, max = 256) String userId,
-
-        @Size(min = 1, max = 256)
-        @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = "may contain only letters, digits and . _ : @ -")
-        String namespace,
-
-        @Size(min = 1, max = 256) String sessionId,
+        @Size(min = 1) @Identifier String userId,
+        @Size(min = 1) @Identifier String namespace,
+        @Size(min = 1) @Identifier String sessionId,
         JsonNode from,
         JsonNode to,
 
         @Pattern(regexp = "rules|llm", message = "must be rules or llm")
         String extractor,
 
-        @Size(min = 1, max = 128) String model,
+        @Size(min = 1, max = 128) @Text(visible = true) String model,
 
         @Pattern(regexp = "[A-Za-z0-9._-]{1,32}", message = "must be 1 to 32 letters, digits or . _ -")
         String promptVersion,

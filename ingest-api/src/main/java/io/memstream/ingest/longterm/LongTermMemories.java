@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.web.server.ResponseStatusException;
@@ -70,19 +71,22 @@ public class LongTermMemories {
         Instant now = clock.instant();
         List<FactCandidate> candidates = new ArrayList<>(records.size());
         List<MemoryRecord> rewrites = new ArrayList<>();
+        List<String> rewriteUsers = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             MemoryRecord r = records.get(i);
             FactCandidate candidate = candidate(caller, r, deduplicate, field + "[" + i + "]", now);
             if (rewritesExisting(caller, candidate, r)) {
                 rewrites.add(r);
+                rewriteUsers.add(candidate.factKey().userId());
             } else {
                 candidates.add(candidate);
             }
         }
         // A create that names an existing memory with other text is an edit of it, not a second
         // memory with the same id.
-        for (MemoryRecord r : rewrites) {
-            patch(caller, r.id(), MemoryPatch.from(r));
+        for (int i = 0; i < rewrites.size(); i++) {
+            MemoryRecord r = rewrites.get(i);
+            patch(caller, r.id(), rewriteUsers.get(i), MemoryPatch.from(r));
         }
         if (deduplicate && settings.similarityThreshold() > 0) {
             candidates = mergeIntoSimilar(candidates);
@@ -168,25 +172,29 @@ public class LongTermMemories {
                 c.pinned());
     }
 
-    /** The memory with this id as the caller may see it. */
-    public Optional<MemoryRecord> get(Caller caller, String id) {
-        Optional<MemoryRecord> found = store.byId(caller.tenant(), id).stream()
-                .filter(m -> visible(caller, m))
-                .findFirst();
+    /**
+     * The memory with this id as the caller may see it.
+     *
+     * @param userId whose memory, for a tenant-wide key; null when the id is to tell
+     */
+    public Optional<MemoryRecord> get(Caller caller, String id, String userId) {
+        Optional<MemoryRecord> found =
+                ofOneUser(id, owned(caller, userId, store.byId(caller.tenant(), id), m -> m), m -> m).stream()
+                        .findFirst();
         found.filter(m -> !"message".equals(m.memoryType()))
                 .ifPresent(m -> store.touch(caller.tenant(), List.of(m), clock.instant()));
         return found;
     }
 
     /** Publishes the edit and answers with the memory as it will read once dedup has applied it. */
-    MemoryRecord patch(Caller caller, String id, MemoryPatch patch) {
+    MemoryRecord patch(Caller caller, String id, String userId, MemoryPatch patch) {
         if (patch.isEmpty()) {
             throw new InvalidFieldException(
                     "body",
                     "give at least one of text, topics, entities, memory_type, namespace, user_id, session_id,"
                             + " event_date, pinned");
         }
-        StoredMemory stored = find(caller, id);
+        StoredMemory stored = find(caller, id, userId);
         rebuilds.requireNotRebuilding(stored.key());
         if (stored.isMessage()) {
             throw new InvalidFieldException("id", "names a conversation message, which cannot be edited");
@@ -258,17 +266,14 @@ public class LongTermMemories {
     }
 
     /** Returns how many of the ids named a memory the caller may delete. */
-    int delete(Caller caller, List<String> ids) {
+    int delete(Caller caller, List<String> ids, String userId) {
         Instant now = clock.instant();
         List<FactCandidate> deletions = new ArrayList<>();
-        List<String> turns = new ArrayList<>();
+        List<MemoryRecord> turns = new ArrayList<>();
         for (String id : ids) {
-            for (StoredMemory m : store.stored(caller.tenant(), id)) {
-                if (!visible(caller, m.record())) {
-                    continue;
-                }
+            for (StoredMemory m : stored(caller, id, userId)) {
                 if (m.isMessage()) {
-                    turns.add(id);
+                    turns.add(m.record());
                 } else {
                     rebuilds.requireNotRebuilding(m.key());
                     deletions.add(deletion(m.key(), id, now));
@@ -292,16 +297,48 @@ public class LongTermMemories {
         return FactCandidate.command(Operation.DELETE, "delete:" + Ids.newUlid(), key, id, EXTRACTOR, now, true);
     }
 
-    private StoredMemory find(Caller caller, String id) {
-        return store.stored(caller.tenant(), id).stream()
-                .filter(m -> visible(caller, m.record()))
+    private StoredMemory find(Caller caller, String id, String userId) {
+        return stored(caller, id, userId).stream()
                 .findFirst()
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no memory with id " + id));
     }
 
-    /** A user-bound key sees only its user's memories; others are as absent as memories of another tenant. */
-    private static boolean visible(Caller caller, MemoryRecord m) {
-        return caller.boundUserId() == null || caller.boundUserId().equals(m.userId());
+    private List<StoredMemory> stored(Caller caller, String id, String userId) {
+        return ofOneUser(
+                id,
+                owned(caller, userId, store.stored(caller.tenant(), id), StoredMemory::record),
+                StoredMemory::record);
+    }
+
+    /**
+     * The memories with an id that the caller may touch: a user-bound key only its user's (others are
+     * as absent as another tenant's), a tenant-wide key those of the user it names, or all.
+     */
+    private static <T> List<T> owned(Caller caller, String userId, List<T> found, Function<T, MemoryRecord> record) {
+        String user = caller.userId(userId);
+        return user == null
+                ? found
+                : found.stream()
+                        .filter(m -> user.equals(userOf(record.apply(m))))
+                        .toList();
+    }
+
+    /**
+     * Ids are the clients', unique per user: an id two users have used names no one memory, and is
+     * answered with a conflict rather than with either user's (one of them could have planted it).
+     */
+    private static <T> List<T> ofOneUser(String id, List<T> found, Function<T, MemoryRecord> record) {
+        long users = found.stream().map(m -> userOf(record.apply(m))).distinct().count();
+        if (users > 1) {
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "memory id " + id + " is used by " + users + " users of this tenant: name one with user_id=");
+        }
+        return found;
+    }
+
+    private static String userOf(MemoryRecord m) {
+        return Objects.requireNonNullElse(m.userId(), "");
     }
 
     private static String memoryType(String field, String type) {

@@ -1,8 +1,12 @@
 package io.memstream.ingest.longterm;
 
 import io.memstream.ingest.tenancy.TenantResolver;
+import io.memstream.ingest.web.Identifier;
 import io.memstream.ingest.web.InvalidFieldException;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
@@ -42,37 +46,45 @@ class LongTermMemoryController {
     }
 
     @PostMapping("/v1/long-term-memory/search")
-    SearchResults search(@RequestBody SearchRequest body) {
+    SearchResults search(@Valid @RequestBody SearchRequest body) {
         return search.search(tenants.current(), body);
     }
 
+    /** {@code user_id} (ours, not AMS's) tells apart two users' memories that share an id. */
     @GetMapping("/v1/long-term-memory/{id}")
-    MemoryRecord get(@PathVariable("id") @Size(max = 200) String id) {
-        return memories.get(tenants.current(), id)
+    MemoryRecord get(
+            @PathVariable("id") @NotBlank @Identifier String id,
+            @RequestParam(name = "user_id", required = false) @Identifier String userId) {
+        return memories.get(tenants.current(), id, userId)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no memory with id " + id));
     }
 
     @PatchMapping("/v1/long-term-memory/{id}")
-    MemoryRecord patch(@PathVariable("id") @Size(max = 200) String id, @Valid @RequestBody MemoryPatch body) {
-        return memories.patch(tenants.current(), id, body);
+    MemoryRecord patch(
+            @PathVariable("id") @NotBlank @Identifier String id,
+            @RequestParam(name = "user_id", required = false) @Identifier String userId,
+            @Valid @RequestBody MemoryPatch body) {
+        return memories.patch(tenants.current(), id, userId, body);
     }
 
     @DeleteMapping({"/v1/long-term-memory", "/v1/long-term-memory/"})
     Map<String, String> delete(
-            @RequestParam(name = "memory_ids", required = false) @Size(max = 1000) List<String> ids) {
+            @RequestParam(name = "memory_ids", required = false) @Size(max = 1000)
+                    List<@NotBlank @Identifier String> ids,
+            @RequestParam(name = "user_id", required = false) @Identifier String userId) {
         if (ids == null || ids.isEmpty()) {
             throw new InvalidFieldException("memory_ids", "name at least one memory id (memory_ids=...)");
         }
-        int deleted = memories.delete(tenants.current(), ids);
+        int deleted = memories.delete(tenants.current(), ids, userId);
         return Map.of("status", "ok, deleted " + deleted + " memories");
     }
 
     @PostMapping("/v1/long-term-memory/forget")
     ForgetResult forget(
-            @RequestParam(name = "namespace", required = false) String namespace,
-            @RequestParam(name = "user_id", required = false) String userId,
-            @RequestParam(name = "session_id", required = false) String sessionId,
-            @RequestParam(name = "limit", defaultValue = "1000") int limit,
+            @RequestParam(name = "namespace", required = false) @Identifier String namespace,
+            @RequestParam(name = "user_id", required = false) @Identifier String userId,
+            @RequestParam(name = "session_id", required = false) @Identifier String sessionId,
+            @RequestParam(name = "limit", defaultValue = "1000") @Min(1) @Max(100_000) int limit,
             @RequestParam(name = "dry_run", defaultValue = "true") boolean dryRun,
             @Valid @RequestBody(required = false) ForgetRequest body) {
         return forgetting.forget(

@@ -1,26 +1,21 @@
 package io.memstream.ingest.longterm;
 
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 
 /** The body of PATCH /v1/long-term-memory/{id}: fields left out or null stay as they are. */
 record MemoryPatch(
-        @Size(min = 1, max = 10_000) @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
-        String text,
-
-        @Size(max = 100) List<@NotNull @Size(max = 256) String> topics,
-        @Size(max = 100) List<@NotNull @Size(max = 256) String> entities,
-        String memoryType,
-
-        @Size(max = 256)
-        @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = "may contain only letters, digits and . _ : @ -")
-        String namespace,
-
-        @Size(max = 256) String userId,
-        @Size(max = 256) String sessionId,
+        @Size(max = 10_000) @Text(visible = true) String text,
+        @Size(max = 100) List<@NotNull @Size(max = 256) @Text(visible = true) String> topics,
+        @Size(max = 100) List<@NotNull @Size(max = 256) @Text(visible = true) String> entities,
+        @Size(max = 32) @Text String memoryType,
+        @Identifier String namespace,
+        @Identifier String userId,
+        @Identifier String sessionId,
         Instant eventDate,
         Boolean pinned) {
 

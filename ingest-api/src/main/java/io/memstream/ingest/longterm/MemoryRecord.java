@@ -1,5 +1,8 @@
 package io.memstream.ingest.longterm;
 
+import io.memstream.ingest.web.FreeJson;
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -12,33 +15,25 @@ import tools.jackson.databind.JsonNode;
  * required; the server fills in the rest.
  */
 public record MemoryRecord(
-        @Size(max = 200)
-        @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = "may contain only letters, digits and . _ : @ -")
-        String id,
-
-        @Size(max = 10_000) @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
-        String text,
-
-        @Size(max = 256) String sessionId,
-        @Size(max = 256) String userId,
-
-        @Size(max = 256)
-        @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = "may contain only letters, digits and . _ : @ -")
-        String namespace,
+        @Identifier String id,
+        @Size(max = 10_000) @Text(visible = true) String text,
+        @Identifier String sessionId,
+        @Identifier String userId,
+        @Identifier String namespace,
 
         Instant lastAccessed,
         Instant createdAt,
         Instant updatedAt,
         Boolean pinned,
         Integer accessCount,
-        @Size(max = 100) List<@NotNull @Size(max = 256) String> topics,
-        @Size(max = 100) List<@NotNull @Size(max = 256) String> entities,
-        String memoryHash,
-        String discreteMemoryExtracted,
-        String memoryType,
+        @Size(max = 100) List<@NotNull @Size(max = 256) @Text(visible = true) String> topics,
+        @Size(max = 100) List<@NotNull @Size(max = 256) @Text(visible = true) String> entities,
+        @Size(max = 128) @Text String memoryHash,
+        @Pattern(regexp = "t|f", message = "must be t or f") String discreteMemoryExtracted,
+        @Size(max = 32) @Text String memoryType,
         Instant persistedAt,
-        @Size(max = 100) List<@NotNull @Size(max = 256) String> extractedFrom,
+        @Size(max = 100) List<@NotNull @Identifier String> extractedFrom,
         Instant eventDate,
-        String extractionStrategy,
-        JsonNode extractionStrategyConfig,
-        JsonNode metadata) {}
+        @Size(max = 64) @Text String extractionStrategy,
+        @FreeJson JsonNode extractionStrategyConfig,
+        @FreeJson JsonNode metadata) {}

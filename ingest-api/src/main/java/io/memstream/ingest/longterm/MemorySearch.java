@@ -3,6 +3,7 @@ package io.memstream.ingest.longterm;
 import io.memstream.common.embeddings.Embedder;
 import io.memstream.ingest.tenancy.Caller;
 import io.memstream.ingest.web.InvalidFieldException;
+import io.memstream.ingest.web.TextRules;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +60,16 @@ public class MemorySearch {
         }
         double alpha = unit("hybrid_alpha", r.hybridAlpha(), 0.7);
         Recency recency = Recency.from(r);
-        boolean hasText = r.text() != null && !r.text().isBlank();
-        if (hasText && (r.text().indexOf('\0') >= 0 || r.text().length() > 10_000)) {
-            throw new InvalidFieldException("text", "must be at most 10000 characters, without NUL characters");
+        // Text with nothing visible in it (spaces, zero-width characters) has nothing to search by:
+        // it lists by the filters, as empty text does.
+        boolean hasText = r.text() != null && TextRules.problem(r.text(), true) == null;
+        if (r.text() != null && r.text().length() > 10_000) {
+            throw new InvalidFieldException("text", "must be at most 10000 characters");
         }
+        if (r.text() != null && !hasText && TextRules.problem(r.text(), false) != null) {
+            throw new InvalidFieldException("text", TextRules.problem(r.text(), false));
+        }
+        SearchFilters.requireStorable(r);
 
         List<Object> args = new ArrayList<>();
         // Each is computed once per row in the inner query (the distance twice with a distance_threshold,
@@ -154,8 +161,10 @@ public class MemorySearch {
         if (value == null) {
             return otherwise;
         }
-        if (!(value >= 0 && value <= 1)) {
-            throw new InvalidFieldException(field, "must be between 0 and 1");
+        // A weight is written into the query; one as small as 1e-300 would underflow Postgres's
+        // arithmetic, and below a millionth it changes no ranking anyway.
+        if (!(value == 0 || (value >= 1e-6 && value <= 1))) {
+            throw new InvalidFieldException(field, "must be 0, or between 0.000001 and 1");
         }
         return value;
     }

@@ -161,14 +161,21 @@ class MemoryStore {
         }
     }
 
-    /** Deletes archived conversation turns; they are not dedup's, so they are deleted here. */
-    int deleteTurns(String tenant, List<String> ids) {
-        return ids.isEmpty()
+    /**
+     * Deletes archived conversation turns (they are not dedup's, so they are deleted here), each by
+     * its user and id: turn ids are unique per user.
+     */
+    int deleteTurns(String tenant, List<MemoryRecord> turns) {
+        return turns.isEmpty()
                 ? 0
                 : jdbc.update(
-                        "DELETE FROM conversation_turns WHERE tenant_id = ? AND turn_id = ANY(?::text[])",
-                        tenant,
-                        ids.toArray(String[]::new));
+                        "DELETE FROM conversation_turns t USING unnest(?::text[], ?::text[]) AS d(user_id, turn_id)"
+                                + " WHERE t.tenant_id = ? AND COALESCE(t.user_id, '') = d.user_id AND t.turn_id = d.turn_id",
+                        turns.stream()
+                                .map(m -> Objects.requireNonNullElse(m.userId(), ""))
+                                .toArray(String[]::new),
+                        turns.stream().map(MemoryRecord::id).toArray(String[]::new),
+                        tenant);
     }
 
     void query(String sql, List<Object> args, RowCallbackHandler rows) {

@@ -1,5 +1,6 @@
 package io.memstream.ingest.longterm;
 
+import io.memstream.ingest.web.FreeJsonValidator;
 import io.memstream.ingest.web.InvalidFieldException;
 import io.memstream.ingest.web.Times;
 import java.sql.Date;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +27,27 @@ final class SearchFilters {
             Map.of("gt", ">", "gte", ">=", "lt", "<", "lte", "<=", "eq", "=", "ne", "<>");
 
     private SearchFilters() {}
+
+    /** Filter values go to Postgres as parameters: text it refuses (a NUL) is a 400, not a 500. */
+    static void requireStorable(SearchRequest r) {
+        Map<String, JsonNode> filters = new LinkedHashMap<>();
+        filters.put("session_id", r.sessionId());
+        filters.put("namespace", r.namespace());
+        filters.put("user_id", r.userId());
+        filters.put("memory_type", r.memoryType());
+        filters.put("extraction_strategy", r.extractionStrategy());
+        filters.put("topics", r.topics());
+        filters.put("entities", r.entities());
+        filters.put("created_at", r.createdAt());
+        filters.put("last_accessed", r.lastAccessed());
+        filters.put("event_date", r.eventDate());
+        filters.forEach((field, filter) -> {
+            String problem = filter == null ? null : FreeJsonValidator.problem(filter);
+            if (problem != null) {
+                throw new InvalidFieldException(field, problem);
+            }
+        });
+    }
 
     static void apply(SearchRequest r, SqlWhere where) {
         scalarTag("session_id", r.sessionId(), where);

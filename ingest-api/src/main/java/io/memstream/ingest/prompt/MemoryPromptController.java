@@ -6,6 +6,7 @@ import io.memstream.ingest.longterm.SearchRequest;
 import io.memstream.ingest.tenancy.Caller;
 import io.memstream.ingest.tenancy.TenantResolver;
 import io.memstream.ingest.web.InvalidFieldException;
+import io.memstream.ingest.web.JsonErrors;
 import io.memstream.ingest.workingmemory.SessionReader;
 import jakarta.validation.Valid;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ class MemoryPromptController {
             search = json.treeToValue(body, SearchRequest.class);
         } catch (JacksonException e) {
             throw new InvalidFieldException(
-                    "long_term_search", "is not a valid search request: " + e.getOriginalMessage());
+                    "long_term_search", "is not a valid search request: " + JsonErrors.describe(e));
         }
         return search.text() == null || search.text().isBlank() ? search.withText(request.query()) : search;
     }

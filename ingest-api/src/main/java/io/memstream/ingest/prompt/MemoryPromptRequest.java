@@ -1,5 +1,7 @@
 package io.memstream.ingest.prompt;
 
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
@@ -12,12 +14,14 @@ import tools.jackson.databind.JsonNode;
  *     user and namespace, or null for none
  */
 record MemoryPromptRequest(
-        @Size(max = 10_000) String query, @Valid Session session, JsonNode longTermSearch) {
+        @Size(max = 10_000) @Text(visible = true) String query,
+        @Valid Session session,
+        JsonNode longTermSearch) {
 
     record Session(
-            @Size(min = 1, max = 256) String sessionId,
-            @Size(max = 256) String namespace,
-            @Size(max = 256) String userId,
-            String modelName,
+            @Size(min = 1) @Identifier String sessionId,
+            @Identifier String namespace,
+            @Identifier String userId,
+            @Size(max = 128) @Text String modelName,
             @Positive Integer contextWindowMax) {}
 }

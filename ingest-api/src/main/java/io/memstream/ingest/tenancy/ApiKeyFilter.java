@@ -1,5 +1,6 @@
 package io.memstream.ingest.tenancy;
 
+import io.memstream.ingest.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,14 +16,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Binds every /v1 request (but the health check) to the tenant of its {@code Authorization: Bearer}
- * key. The tenant never comes from the request itself.
+ * Binds every request but the health checks to the tenant of its {@code Authorization: Bearer} key;
+ * the tenant never comes from the request itself. It decides on the raw path, which {@code
+ * RequestGuardFilter} (before it) has made sure is the path the dispatcher maps: no escapes, no
+ * {@code ;} parameters, no dot segments. Unknown paths need a key too, so a route added later is
+ * never open by accident, and so do the actuator's endpoints other than health.
  */
 @Component
 class ApiKeyFilter extends OncePerRequestFilter {
@@ -53,7 +56,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return !path.startsWith("/v1/") || path.equals("/v1/health");
+        return path.equals("/v1/health") || path.equals("/actuator/health") || path.startsWith("/actuator/health/");
     }
 
     @Override
@@ -111,13 +114,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
     }
 
     private void reject(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status == HttpStatus.UNAUTHORIZED ? "Unauthorized" : status.getReasonPhrase());
-        response.setStatus(status.value());
         if (status == HttpStatus.UNAUTHORIZED) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        response.setContentType("application/problem+json");
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(
+                response,
+                json,
+                Problems.of(
+                        status, status == HttpStatus.UNAUTHORIZED ? "Unauthorized" : status.getReasonPhrase(), detail));
     }
 }

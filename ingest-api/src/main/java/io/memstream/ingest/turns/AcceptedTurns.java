@@ -19,9 +19,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Remembers recently accepted turn ids, and which session each belongs to, so that a client's retry
- * is not published twice and an id reused by another session is refused instead of dropped. It is a
- * fast path, not the guarantee: if Redis is unavailable the turn is published again, and the
- * pipeline downstream recognises a turn id it has already counted.
+ * is not published twice and an id reused by another session is refused instead of dropped. Ids are
+ * remembered per user: one user can neither suppress another's turns by claiming their ids first
+ * nor learn which ids another user has sent. It is a fast path, not the guarantee: if Redis is
+ * unavailable the turn is published again, and the pipeline downstream recognises a turn id it has
+ * already counted.
  */
 @Component
 class AcceptedTurns {
@@ -36,15 +38,18 @@ class AcceptedTurns {
         this.memory = memory;
     }
 
-    /** The ids among these turns accepted before, each with the session it was accepted for. */
+    /**
+     * The turns among these accepted before, by {@link #identity}, each with the session it was
+     * accepted for.
+     */
     Map<String, String> alreadyAccepted(String tenant, List<Turn> turns) {
         try {
             Map<String, String> seen = new HashMap<>();
-            String[] keys = turns.stream().map(t -> key(tenant, t.turnId())).toArray(String[]::new);
+            String[] keys = turns.stream().map(t -> key(tenant, t)).toArray(String[]::new);
             List<KeyValue<String, String>> found = redis.sync().mget(keys);
             for (int i = 0; i < found.size(); i++) {
                 if (found.get(i).hasValue()) {
-                    seen.put(turns.get(i).turnId(), found.get(i).getValue());
+                    seen.put(identity(turns.get(i)), found.get(i).getValue());
                 }
             }
             return seen;
@@ -60,7 +65,7 @@ class AcceptedTurns {
             RedisAsyncCommands<String, String> async = redis.async();
             // Sent together: a batch of 50 turns costs one round trip, not 50.
             RedisFuture<?>[] sets = turns.stream()
-                    .map(t -> async.set(key(tenant, t.turnId()), sessionOf(t), ttl))
+                    .map(t -> async.set(key(tenant, t), sessionOf(t), ttl))
                     .toArray(RedisFuture<?>[]::new);
             if (!LettuceFutures.awaitAll(redis.timeout(), sets)) {
                 log.warn("Redis did not confirm within {}; accepted turns may not be remembered", redis.timeout());
@@ -74,7 +79,12 @@ class AcceptedTurns {
         return t.namespace() + "/" + t.sessionId();
     }
 
-    private static String key(String tenant, String turnId) {
-        return "memstream:{" + tenant + "}:accepted-turn:" + turnId;
+    /** A turn's id within its tenant: ids are unique per user ('/' cannot occur in either). */
+    static String identity(Turn t) {
+        return (t.userId() == null ? "" : t.userId()) + "/" + t.turnId();
+    }
+
+    private static String key(String tenant, Turn t) {
+        return "memstream:{" + tenant + "}:accepted-turn:" + identity(t);
     }
 }

@@ -31,11 +31,11 @@ class TurnIngestion {
     /** @param fieldPrefix how the request names each turn in errors, e.g. {@code turns[3].} */
     TurnsAccepted accept(Caller caller, List<TurnRequest> requests, String fieldPrefix) {
         Instant now = clock.instant();
-        // A repeated id within one request is one turn: the first copy counts.
+        // A repeated id (of one user) within one request is one turn: the first copy counts.
         Map<String, Turn> byId = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             Turn turn = toTurn(caller, requests.get(i), now, fieldPrefix.formatted(i));
-            byId.putIfAbsent(turn.turnId(), turn);
+            byId.putIfAbsent(AcceptedTurns.identity(turn), turn);
         }
         List<Turn> turns = List.copyOf(byId.values());
         turns.forEach(t -> erased.requireNotErased(t.tenantId(), t.userId()));

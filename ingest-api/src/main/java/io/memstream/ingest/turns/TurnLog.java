@@ -4,6 +4,7 @@ import io.memstream.common.events.Turn;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +23,7 @@ public class TurnLog {
     }
 
     /**
-     * Returns the ids that had been accepted before and were not published again.
+     * Returns the ids that had been accepted before (for the same user) and were not published again.
      *
      * @throws TurnsNotPersistedException when the broker did not acknowledge in time
      * @throws TurnIdConflictException when an id was accepted before for another session
@@ -33,18 +34,22 @@ public class TurnLog {
         }
         Map<String, String> accepted = this.accepted.alreadyAccepted(tenant, turns);
         for (Turn t : turns) {
-            String session = accepted.get(t.turnId());
+            String session = accepted.get(AcceptedTurns.identity(t));
             // Older entries recorded no session ("1"): they cannot be told apart, so count as the same.
             if (session != null && !session.equals("1") && !session.equals(AcceptedTurns.sessionOf(t))) {
                 throw new TurnIdConflictException(t.turnId());
             }
         }
-        List<Turn> fresh =
-                turns.stream().filter(t -> !accepted.containsKey(t.turnId())).toList();
+        List<Turn> fresh = turns.stream()
+                .filter(t -> !accepted.containsKey(AcceptedTurns.identity(t)))
+                .toList();
         if (!fresh.isEmpty()) {
             publisher.publish(fresh);
             this.accepted.remember(tenant, fresh);
         }
-        return accepted.keySet();
+        return turns.stream()
+                .filter(t -> accepted.containsKey(AcceptedTurns.identity(t)))
+                .map(Turn::turnId)
+                .collect(Collectors.toSet());
     }
 }

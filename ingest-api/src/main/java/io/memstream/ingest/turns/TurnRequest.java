@@ -1,6 +1,9 @@
 package io.memstream.ingest.turns;
 
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -10,25 +13,16 @@ import java.time.Instant;
  * is the same turn.
  */
 record TurnRequest(
-        @Size(max = 128) @Pattern(regexp = Limits.ID_PATTERN, message = Limits.ID_MESSAGE)
-        String id,
-
-        @NotBlank @Size(max = 256) @Pattern(regexp = Limits.ID_PATTERN, message = Limits.ID_MESSAGE)
-        String sessionId,
-
-        @Size(max = 256) @Pattern(regexp = Limits.ID_PATTERN, message = Limits.ID_MESSAGE)
-        String userId,
-
-        @Size(max = 256) @Pattern(regexp = Limits.ID_PATTERN, message = Limits.ID_MESSAGE)
-        String namespace,
+        @Identifier String id,
+        @NotBlank(message = "is required") @Identifier String sessionId,
+        @Identifier String userId,
+        @Identifier String namespace,
 
         @NotBlank
         @Pattern(regexp = "user|assistant|system|tool", message = "must be one of user, assistant, system, tool")
         String role,
 
-        @NotBlank(message = "must not be empty")
-        @Size(max = Limits.MAX_CONTENT_CHARS)
-        @Pattern(regexp = Limits.NO_NUL, message = Limits.NO_NUL_MESSAGE)
+        @NotNull(message = "is required") @Size(max = Limits.MAX_CONTENT_CHARS) @Text(visible = true)
         String content,
 
         Instant createdAt) {}

@@ -1,5 +1,6 @@
 package io.memstream.ingest.web;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.memstream.ingest.tenancy.UserErasedException;
 import io.memstream.ingest.tenancy.UserNotAllowedException;
@@ -11,6 +12,11 @@ import java.util.TreeMap;
 import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -26,8 +32,6 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamReadException;
 
 /**
  * Every error at the edge is an RFC 9457 problem whose detail names what is wrong, with field names
@@ -35,6 +39,8 @@ import tools.jackson.core.exc.StreamReadException;
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     private static final BinaryOperator<String> SEMICOLON = (a, b) -> a + "; " + b;
 
@@ -76,19 +82,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
             }
         }
-        String detail = "the request body is not valid JSON for this route";
-        if (ex.getCause() instanceof StreamReadException unreadable) {
-            detail = "malformed JSON: " + unreadable.getOriginalMessage();
-        } else if (ex.getCause() instanceof JacksonException jackson) {
-            String field = jackson.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."))
-                    .replace(".[", "[");
-            detail = field.isEmpty()
-                    ? "malformed JSON: " + jackson.getOriginalMessage()
-                    : "field '" + field + "' has the wrong type or format: " + jackson.getOriginalMessage();
-        }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, JsonErrors.describe(ex));
         problem.setTitle("Malformed request body");
         return ResponseEntity.badRequest().headers(headers).body(problem);
     }
@@ -128,14 +122,47 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.FORBIDDEN).body(problem);
     }
 
+    /**
+     * Redis away or slow is an outage, worth a retry; Redis refusing a command is a fault of ours
+     * (requests are validated before anything is sent). Its own words stay in the log.
+     */
     @ExceptionHandler(RedisException.class)
-    ResponseEntity<ProblemDetail> redisUnavailable(RedisException ex) {
+    ResponseEntity<ProblemDetail> redisFailed(RedisException ex) {
+        if (ex instanceof RedisCommandExecutionException) {
+            return unexpected(ex);
+        }
+        log.warn("working memory store unavailable: {}", ex.toString());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                HttpStatus.SERVICE_UNAVAILABLE, "working memory is unavailable: " + ex.getMessage());
+                HttpStatus.SERVICE_UNAVAILABLE, "working memory is unavailable right now; try again shortly");
         problem.setTitle("Working memory store unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, "5")
                 .body(problem);
+    }
+
+    /** The database away: an outage, worth a retry. */
+    @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(DataAccessException ex) {
+        log.warn("database unavailable: {}", ex.getMostSpecificCause().toString());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE, "the database is unavailable right now; try again shortly");
+        problem.setTitle("Database unavailable");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(problem);
+    }
+
+    /**
+     * Anything else is a fault of ours, never the client's: logged with its stack, answered without
+     * it (no class, SQL or Redis text reaches the client).
+     */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+        log.error("request failed", ex);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "the request failed on the server; it has been logged");
+        problem.setTitle("Internal error");
+        return ResponseEntity.internalServerError().body(problem);
     }
 
     @SuppressWarnings("unchecked")

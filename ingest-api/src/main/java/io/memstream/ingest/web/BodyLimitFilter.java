@@ -12,7 +12,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -23,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * when Content-Length says so, and as soon as a chunked body crosses the limit otherwise.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+// After RequestGuardFilter, which reads no body.
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class BodyLimitFilter extends OncePerRequestFilter {
 
     private final long limit;
@@ -45,12 +45,13 @@ class BodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void reject(HttpServletResponse response) throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
-                HttpStatus.CONTENT_TOO_LARGE, "the request body is larger than " + limit + " bytes");
-        problem.setTitle("Request body too large");
-        response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-        response.setContentType("application/problem+json");
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(
+                response,
+                json,
+                Problems.of(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "Request body too large",
+                        "the request body is larger than " + limit + " bytes"));
     }
 
     /** Thrown while reading a body that turned out larger than the limit; answered with 413. */

@@ -7,9 +7,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import tools.jackson.databind.JsonNode;
 
-/** Times as clients may write them in JSON: ISO-8601 times or dates, or epoch seconds (as AMS does). */
+/**
+ * Times as clients may write them in JSON: ISO-8601 times or dates, or epoch seconds (as AMS does),
+ * from the year 1 to 9999: what Java, Kafka's JSON and Postgres all hold exactly.
+ */
 public final class Times {
 
+    static final String FORMS = "must be an ISO-8601 time (2026-11-21T10:00:00Z), a date (2026-11-21) or epoch seconds";
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -41,7 +45,6 @@ public final class Times {
         } catch (DateTimeException | ArithmeticException e) {
             // Reported below with the accepted forms.
         }
-        throw new InvalidFieldException(
-                field, "must be an ISO-8601 time (2026-11-21T10:00:00Z), a date (2026-11-21) or epoch seconds");
+        throw new InvalidFieldException(field, FORMS);
     }
 }

@@ -1,6 +1,9 @@
 package io.memstream.ingest.workingmemory;
 
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -12,18 +15,14 @@ public record MemoryMessage(
         @Pattern(regexp = "user|assistant|system|tool", message = "must be one of user, assistant, system, tool")
         String role,
 
-        @NotBlank(message = "must not be empty")
-        @Size(max = 100_000)
-        @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
+        @NotNull(message = "is required") @Size(max = 100_000) @Text(visible = true)
         String content,
 
-        @Size(max = 128)
-        @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = "may contain only letters, digits and . _ : @ -")
-        String id,
-
+        @Identifier String id,
         Instant createdAt,
         Instant persistedAt,
-        String discreteMemoryExtracted) {
+
+        @Pattern(regexp = "t|f", message = "must be t or f") String discreteMemoryExtracted) {
 
     /** A message sent without a time gets now, plus its position in microseconds, so order is kept. */
     MemoryMessage withDefaults(String newId, Instant now, int position) {

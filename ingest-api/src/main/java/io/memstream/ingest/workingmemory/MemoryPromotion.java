@@ -5,6 +5,7 @@ import io.memstream.ingest.longterm.LongTermMemories;
 import io.memstream.ingest.longterm.MemoryRecord;
 import io.memstream.ingest.tenancy.Caller;
 import io.memstream.ingest.web.InvalidFieldException;
+import io.memstream.ingest.web.JsonErrors;
 import io.memstream.ingest.web.SnakeCase;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -44,7 +45,7 @@ class MemoryPromotion {
                 r = json.treeToValue(memories.get(i), MemoryRecord.class);
             } catch (JacksonException e) {
                 throw new InvalidFieldException(
-                        "memories[" + i + "]", "is not a memory record: " + e.getOriginalMessage());
+                        "memories[" + i + "]", "is not a memory record: " + JsonErrors.describe(e));
             }
             // Held to the same rules as POST /v1/long-term-memory/, before anything is published.
             for (ConstraintViolation<MemoryRecord> violation : validator.validate(r)) {

@@ -1,6 +1,11 @@
 package io.memstream.ingest.workingmemory;
 
+import io.memstream.ingest.web.FreeJson;
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -13,26 +18,20 @@ import tools.jackson.databind.node.ObjectNode;
  * stored one, and a field left out (or null) keeps it.
  */
 public record UpdateWorkingMemory(
-        @Size(max = 10_000) List<@Valid MemoryMessage> messages,
-        @Size(max = 1_000) List<JsonNode> memories,
-        ObjectNode data,
-        String context,
-
-        @Size(max = 256)
-        @jakarta.validation.constraints.Pattern(
-                regexp = "[A-Za-z0-9._:@-]*",
-                message = "may contain only letters, digits and . _ : @ -")
-        String userId,
-
-        @Size(max = 256)
-        @jakarta.validation.constraints.Pattern(
-                regexp = "[A-Za-z0-9._:@-]*",
-                message = "may contain only letters, digits and . _ : @ -")
-        String namespace,
-
+        @Size(max = 10_000) List<@NotNull @Valid MemoryMessage> messages,
+        @Size(max = 1_000) List<@NotNull @FreeJson JsonNode> memories,
+        @FreeJson ObjectNode data,
+        @Size(max = 100_000) @Text String context,
+        @Identifier String userId,
+        @Identifier String namespace,
         @PositiveOrZero Integer tokens,
-        JsonNode longTermMemoryStrategy,
-        @PositiveOrZero Long ttlSeconds,
+        @FreeJson JsonNode longTermMemoryStrategy,
+
+        // Ten years; null is no expiry at all. Redis counts expiry in milliseconds, within a long.
+        @PositiveOrZero
+        @Max(value = 315_360_000L, message = "must be at most 315360000 (ten years); omit it for no expiry")
+        Long ttlSeconds,
+
         Instant lastAccessed,
         Instant createdAt,
         Instant updatedAt) {}

@@ -1,10 +1,13 @@
 package io.memstream.ingest.workingmemory;
 
 import io.memstream.ingest.tenancy.TenantResolver;
+import io.memstream.ingest.web.Identifier;
+import io.memstream.ingest.web.Text;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.util.List;
@@ -24,9 +27,6 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 class WorkingMemoryController {
 
-    private static final String ID = "[A-Za-z0-9._:@-]+";
-    private static final String ID_MESSAGE = "may contain only letters, digits and . _ : @ -";
-
     private final WorkingMemoryService service;
     private final TenantResolver tenants;
 
@@ -39,30 +39,27 @@ class WorkingMemoryController {
 
     record AppendMessages(
             @jakarta.validation.constraints.NotEmpty @Size(max = 10_000)
-            List<@Valid MemoryMessage> messages,
+            List<@NotNull @Valid MemoryMessage> messages,
 
-            @Size(max = 256) @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = ID_MESSAGE)
-            String userId,
-
-            @Size(max = 256) @Pattern(regexp = "[A-Za-z0-9._:@-]*", message = ID_MESSAGE)
-            String namespace) {}
+            @Identifier String userId,
+            @Identifier String namespace) {}
 
     @GetMapping("/v1/working-memory/")
     SessionList list(
             @RequestParam(name = "limit", defaultValue = "20") @Min(1) @Max(100) int limit,
             @RequestParam(name = "offset", defaultValue = "0") @Min(0) int offset,
-            @RequestParam(name = "namespace", required = false) @Size(max = 256) String namespace,
-            @RequestParam(name = "user_id", required = false) @Size(max = 256) String userId) {
+            @RequestParam(name = "namespace", required = false) @Identifier String namespace,
+            @RequestParam(name = "user_id", required = false) @Identifier String userId) {
         SessionPage page = service.list(tenants.current(), namespace, userId, offset, limit);
         return new SessionList(page.sessions(), page.total());
     }
 
     @GetMapping("/v1/working-memory/{session_id}")
     WorkingMemoryResponse get(
-            @PathVariable("session_id") @Size(max = 256) @Pattern(regexp = ID, message = ID_MESSAGE) String sessionId,
-            @RequestParam(name = "user_id", required = false) @Size(max = 256) String userId,
-            @RequestParam(name = "namespace", required = false) @Size(max = 256) String namespace,
-            @RequestParam(name = "model_name", required = false) String modelName,
+            @PathVariable("session_id") @NotBlank @Identifier String sessionId,
+            @RequestParam(name = "user_id", required = false) @Identifier String userId,
+            @RequestParam(name = "namespace", required = false) @Identifier String namespace,
+            @RequestParam(name = "model_name", required = false) @Size(max = 128) @Text String modelName,
             @RequestParam(name = "context_window_max", required = false) @Positive Integer contextWindowMax,
             @RequestParam(name = "recent_messages_limit", required = false) @Positive Integer recentMessagesLimit) {
         SessionRef ref = WorkingMemoryService.ref(tenants.current(), sessionId, namespace, userId);
@@ -73,8 +70,8 @@ class WorkingMemoryController {
 
     @PutMapping("/v1/working-memory/{session_id}")
     WorkingMemoryResponse put(
-            @PathVariable("session_id") @Size(max = 256) @Pattern(regexp = ID, message = ID_MESSAGE) String sessionId,
-            @RequestParam(name = "model_name", required = false) String modelName,
+            @PathVariable("session_id") @NotBlank @Identifier String sessionId,
+            @RequestParam(name = "model_name", required = false) @Size(max = 128) @Text String modelName,
             @RequestParam(name = "context_window_max", required = false) @Positive Integer contextWindowMax,
             @Valid @RequestBody UpdateWorkingMemory body) {
         Integer window = ModelWindows.resolve(modelName, contextWindowMax);
@@ -85,8 +82,8 @@ class WorkingMemoryController {
     /** Adds messages without touching anything else of the session. */
     @PostMapping("/v1/working-memory/{session_id}/messages")
     WorkingMemoryResponse append(
-            @PathVariable("session_id") @Size(max = 256) @Pattern(regexp = ID, message = ID_MESSAGE) String sessionId,
-            @RequestParam(name = "model_name", required = false) String modelName,
+            @PathVariable("session_id") @NotBlank @Identifier String sessionId,
+            @RequestParam(name = "model_name", required = false) @Size(max = 128) @Text String modelName,
             @RequestParam(name = "context_window_max", required = false) @Positive Integer contextWindowMax,
             @Valid @RequestBody AppendMessages body) {
         Integer window = ModelWindows.resolve(modelName, contextWindowMax);
@@ -96,9 +93,9 @@ class WorkingMemoryController {
 
     @DeleteMapping("/v1/working-memory/{session_id}")
     Map<String, String> delete(
-            @PathVariable("session_id") @Size(max = 256) @Pattern(regexp = ID, message = ID_MESSAGE) String sessionId,
-            @RequestParam(name = "user_id", required = false) @Size(max = 256) String userId,
-            @RequestParam(name = "namespace", required = false) @Size(max = 256) String namespace) {
+            @PathVariable("session_id") @NotBlank @Identifier String sessionId,
+            @RequestParam(name = "user_id", required = false) @Identifier String userId,
+            @RequestParam(name = "namespace", required = false) @Identifier String namespace) {
         service.delete(WorkingMemoryService.ref(tenants.current(), sessionId, namespace, userId));
         return Map.of("status", "ok");
     }

@@ -160,7 +160,7 @@ class LongTermValidationIT extends RunningIngestApi {
         assertProblem(api.patch("/v1/long-term-memory/no-such-" + user, "{\"text\": \"x\"}"), 404, "no memory");
         assertProblem(api.get("/v1/long-term-memory/no-such-" + user), 404, "no memory");
         assertProblem(api.delete("/v1/long-term-memory"), 400, "memory_ids");
-        assertProblem(api.get("/v1/long-term-memory/" + "x".repeat(201)), 400, "id");
+        assertProblem(api.get("/v1/long-term-memory/" + "x".repeat(257)), 400, "id");
         assertThat(api.delete("/v1/long-term-memory?memory_ids=no-such-" + user)
                         .body()
                         .get("status")

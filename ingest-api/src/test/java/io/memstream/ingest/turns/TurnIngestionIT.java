@@ -190,7 +190,7 @@ class TurnIngestionIT extends RunningIngestApi {
 
     @Test
     void tooLongOrOddIdsAreRejected() {
-        assertProblem(api.post("/v1/turns", turnJson("x".repeat(129), "hi")), 400, "id");
+        assertProblem(api.post("/v1/turns", turnJson("x".repeat(257), "hi")), 400, "id");
         assertProblem(api.post("/v1/turns", turnJson("a b", "hi")), 400, "id");
     }
 
