@@ -1,6 +1,7 @@
 package io.memstream.ingest.tenancy;
 
 import io.memstream.ingest.web.Problems;
+import io.memstream.ingest.web.RequestGuardFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,9 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Binds every request but the health checks to the tenant of its {@code Authorization: Bearer} key;
- * the tenant never comes from the request itself. It decides on the raw path, which {@code
- * RequestGuardFilter} (before it) has made sure is the path the dispatcher maps: no escapes, no
- * {@code ;} parameters, no dot segments. Unknown paths need a key too, so a route added later is
+ * the tenant never comes from the request itself. It decides on the path the dispatcher maps, as
+ * {@link RequestGuardFilter} (before it) decoded and checked it. Unknown paths need a key too, so a route added later is
  * never open by accident, and so do the actuator's endpoints other than health.
  */
 @Component
@@ -55,7 +55,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
+        String path = RequestGuardFilter.pathOf(request);
         return path.equals("/v1/health") || path.equals("/actuator/health") || path.startsWith("/actuator/health/");
     }
 

@@ -4,7 +4,12 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
@@ -19,17 +24,22 @@ import tools.jackson.databind.json.JsonMapper;
  * layer and another thing to the next. The servlet container strips {@code ;} parameters, decodes
  * {@code %} escapes and resolves dot segments before Spring maps a path, so a check on the raw path
  * and the handler's mapped path could disagree ({@code /v1;x=1/...}, {@code /%761/...}), and an id
- * with {@code ;} could name another user. No route or id needs any of these, so they are refused
- * outright; query values may not carry control characters (a NUL that {@code "true\0"} hides, or
+ * with {@code ;} could name another user. So {@code ;}, backslashes, empty and dot segments are
+ * refused outright, and the path is decoded once, here: what it decodes to must be made of the id
+ * characters ({@code encodeURIComponent} escapes {@code :} and {@code @}, so escapes themselves are
+ * fine), and that decoded path, the one the dispatcher maps, is what {@link #pathOf} gives the API
+ * key filter. Query values may not carry control characters (a NUL that {@code "true\0"} hides, or
  * that Postgres refuses).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestGuardFilter extends OncePerRequestFilter {
+public class RequestGuardFilter extends OncePerRequestFilter {
 
     // Every route and every id is written with these; the API never needs an escape.
     private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9._:@-]+)*/?");
     private static final Pattern DOT_SEGMENT = Pattern.compile("(^|/)\\.{1,2}(/|$)");
+
+    private static final String PATH = RequestGuardFilter.class.getName() + ".path";
 
     private final JsonMapper json;
 
@@ -37,17 +47,30 @@ class RequestGuardFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
+    /** The request's path as the dispatcher maps it, decoded and checked. */
+    public static String pathOf(HttpServletRequest request) {
+        Object path = request.getAttribute(PATH);
+        if (path == null) {
+            throw new IllegalStateException("the request did not pass RequestGuardFilter");
+        }
+        return (String) path;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI();
-        if (!SAFE_PATH.matcher(path).matches() || DOT_SEGMENT.matcher(path).find()) {
+        String raw = request.getRequestURI();
+        String path = raw.indexOf(';') >= 0 || raw.indexOf('\\') >= 0 ? null : decoded(raw);
+        if (path == null
+                || !SAFE_PATH.matcher(path).matches()
+                || DOT_SEGMENT.matcher(path).find()) {
             reject(
                     response,
-                    "the path may contain only letters, digits, '/' and . _ : @ - (no escapes, ';' parameters,"
-                            + " empty or dot segments)");
+                    "the path may contain only letters, digits, '/' and . _ : @ - (escaped or not), and no ';'"
+                            + " parameters, empty or dot segments");
             return;
         }
+        request.setAttribute(PATH, path);
         String problem = queryProblem(request);
         if (problem != null) {
             reject(response, problem);
@@ -76,6 +99,35 @@ class RequestGuardFilter extends OncePerRequestFilter {
             }
         }
         return null;
+    }
+
+    /** Percent-decoded as UTF-8, or null if an escape or its bytes are not valid. */
+    private static String decoded(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '%') {
+                bytes.write(c);
+            } else if (i + 2 < raw.length()
+                    && HexFormat.isHexDigit(raw.charAt(i + 1))
+                    && HexFormat.isHexDigit(raw.charAt(i + 2))) {
+                bytes.write(HexFormat.fromHexDigits(raw, i + 1, i + 3));
+                i += 2;
+            } else {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private static boolean hasControl(String s) {

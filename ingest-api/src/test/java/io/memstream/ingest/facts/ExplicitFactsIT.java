@@ -49,8 +49,8 @@ class ExplicitFactsIT extends RunningIngestApi {
     @Test
     void keysValuesAndBodiesAreValidated() {
         assertProblem(api.put("/v1/users/" + user + "/facts/" + "k".repeat(257), "{\"value\": 1}"), 400, "key");
-        // An escape in a path is refused before any route sees it (issue 13: one path for every layer).
-        assertProblem(api.put("/v1/users/" + user + "/facts/bad%20key", "{\"value\": 1}"), 400, "no escapes");
+        // Refused before any route sees it: no path segment may decode to a space (issue 13).
+        assertProblem(api.put("/v1/users/" + user + "/facts/bad%20key", "{\"value\": 1}"), 400, "path");
         assertProblem(
                 api.put("/v1/users/" + user + "/facts/notes", "{\"value\": \"" + "x".repeat(11 * 1024) + "\"}"),
                 400,

@@ -238,8 +238,11 @@ class HostileInputIT extends RunningIngestApi {
         Map<String, String> noKey = Map.of();
         for (String target : List.of(
                 "/v1;x=1/working-memory/",
-                "/%761/working-memory/",
                 "/v1/working-memory/a%2Fb",
+                "/v1/working-memory/%2E%2E",
+                "/v1/working-memory/a%20b",
+                "/v1/working-memory/%C3%28",
+                "/v1/working-memory/a%3Bb",
                 "/v1/working-memory/a%5Cb",
                 "/v1/working-memory/%00",
                 "//v1/working-memory/",
@@ -260,6 +263,16 @@ class HostileInputIT extends RunningIngestApi {
         for (String query : List.of("?user_id=a%ZZ", "?user_id=%C3%28")) {
             refusedRaw(RawHttp.get(port, "/v1/working-memory/" + query, Map.of("Authorization", "Bearer " + key)));
         }
+        // An escape of an id character is what encodeURIComponent sends: decoded once, and the key is
+        // checked on the path the dispatcher maps, never skipped.
+        assertThat(RawHttp.get(port, "/%761/working-memory/", noKey).status()).isEqualTo(401);
+        assertThat(RawHttp.get(port, "/%761/working-memory/", Map.of("Authorization", "Bearer " + key))
+                        .status())
+                .isEqualTo(200);
+        assertThat(RawHttp.get(port, "/v1/working-memory/a%3Ab%40c", Map.of("Authorization", "Bearer " + key))
+                        .status())
+                .as("a session id with : and @, escaped")
+                .isEqualTo(404);
         // Erasing "a;b=c" must not erase "a": refused before any route sees it.
         assertThat(RawHttp.send(port, "DELETE", "/v1/users/a;b=c", Map.of("Authorization", "Bearer " + key), null)
                         .status())

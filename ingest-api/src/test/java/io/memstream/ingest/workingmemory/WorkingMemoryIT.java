@@ -359,7 +359,7 @@ class WorkingMemoryIT extends RunningIngestApi {
         assertProblem(api.get("/v1/working-memory/?limit=101"), 400, "limit");
         assertProblem(get("&model_name=gpt-unknown"), 400, "model_name");
         assertProblem(api.get("/v1/working-memory/" + "s".repeat(257)), 400, "session_id");
-        assertProblem(api.get("/v1/working-memory/bad%20id"), 400, "no escapes");
+        assertProblem(api.get("/v1/working-memory/bad%20id"), 400, "path");
         // Nothing of the rejected requests was stored.
         assertThat(get("").status()).isEqualTo(404);
     }
