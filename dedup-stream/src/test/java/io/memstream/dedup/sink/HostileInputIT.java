@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.memstream.common.events.Fact;
+import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactEvent;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.events.SessionKey;
 import io.memstream.common.events.SessionSummary;
 import io.memstream.common.events.Turn;
+import io.memstream.common.json.Json;
 import io.memstream.common.topics.TopicSpec;
 import io.memstream.common.topics.Topics;
 import io.memstream.testkit.DeadLetters;
@@ -27,12 +29,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * Records no database can hold, written straight onto the topics as a hostile or broken producer
- * would, through the real sinks: each is dead-lettered with the reason, and a good record of another
- * tenant sent after them on the same partition still lands. None of them stops a sink.
+ * Records no stage can store, written straight onto the topics as a hostile or broken producer
+ * would, through the real dedup topology and sinks: each is dead-lettered with the reason, and a
+ * good record of another tenant sent after them on the same partition still lands. None of them
+ * stops a stage.
  */
 @SpringBootTest(properties = {"spring.config.name=dedup-stream", "server.port=0"})
 @DirtiesContext
@@ -122,6 +127,49 @@ class HostileInputIT {
                         "nul-" + RUN, "0x00"));
         System.out.println("SURROGATE "
                 + jdbc.queryForList("SELECT content FROM conversation_turns WHERE tenant_id = ?", hostile));
+    }
+
+    /** Arrays nested this deep: the API accepts a value of 499, and the merged state is two deeper. */
+    private static JsonNode nested(int depth) {
+        JsonNode node = StringNode.valueOf("x");
+        for (int i = 0; i < depth; i++) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            array.add(node);
+            node = array;
+        }
+        return node;
+    }
+
+    private static FactCandidate candidate(FactKey key, String id, JsonNode value, double confidence) {
+        return new FactCandidate(
+                id,
+                key,
+                value,
+                "User's profile.",
+                null,
+                List.of(),
+                List.of(),
+                confidence,
+                List.of(id),
+                null,
+                "explicit",
+                Instant.now(),
+                null);
+    }
+
+    @Test
+    void aCandidateWhoseMergeCannotBeWrittenIsDeadLetteredAndAnotherTenantsCandidateAfterItLands() {
+        FactKey route = new FactKey(hostile, "u", "default", "profile");
+        send(Topics.FACT_CANDIDATES, route, candidate(route, "c-deep-" + RUN, nested(499), 1.0));
+        FactKey fine = new FactKey(good, "u", "default", "profile");
+        send(Topics.FACT_CANDIDATES, route, candidate(fine, "c-fine-" + RUN, StringNode.valueOf("plain"), 1.0));
+
+        await().atMost(PIPELINE)
+                .until(() -> jdbc.queryForObject("SELECT count(*) FROM facts WHERE tenant_id = ?", Integer.class, good)
+                        == 1);
+        awaitDeadLetters(Topics.FACT_CANDIDATES.name(), Map.of("c-deep-" + RUN, "nesting depth"));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM facts WHERE tenant_id = ?", Integer.class, hostile))
+                .isZero();
     }
 
     private static FactEvent created(FactKey key, String id, String value, String text, Instant at) {
