@@ -34,7 +34,7 @@ public final class DeadLetterRecords {
 
     /**
      * A dead letter; {@code partition} and {@code offset} are null for what was not read from a topic
-     * (a row the embedding backfill gives up on).
+     * (a row the embedding backfill gives up on), {@code exceptionClass} when nothing was thrown.
      */
     public static ProducerRecord<byte[], byte[]> of(
             String originalTopic,
@@ -58,7 +58,9 @@ public final class DeadLetterRecords {
                     KafkaHeaders.DLT_ORIGINAL_OFFSET,
                     ByteBuffer.allocate(Long.BYTES).putLong(offset).array()));
         }
-        headers.add(text(KafkaHeaders.DLT_EXCEPTION_FQCN, exceptionClass));
+        if (exceptionClass != null) {
+            headers.add(text(KafkaHeaders.DLT_EXCEPTION_FQCN, exceptionClass));
+        }
         headers.add(text(KafkaHeaders.DLT_EXCEPTION_MESSAGE, reason));
         return new ProducerRecord<>(Topics.DEAD_LETTERS, null, key, value, headers);
     }

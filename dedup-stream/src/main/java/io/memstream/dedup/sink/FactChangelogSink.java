@@ -48,6 +48,9 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
                 -- A vector is kept only for the very text it was made from; otherwise the backfill makes one.
                 embedding = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding
                                  WHEN facts.id = excluded.id AND facts.text = excluded.text THEN facts.embedding END,
+                -- A new text gets the backfill's full count of tries, whatever the model made of the old one.
+                embedding_attempts = CASE WHEN facts.id = excluded.id AND facts.text = excluded.text
+                                          THEN facts.embedding_attempts ELSE 0 END,
                 -- A new memory under the key (a new id) starts its own life: no inherited use.
                 access_count = CASE WHEN facts.id = excluded.id THEN facts.access_count ELSE 0 END,
                 last_accessed = CASE WHEN facts.id = excluded.id THEN facts.last_accessed END,
