@@ -43,7 +43,8 @@ public final class TopicWriter {
         sendRaw(topic, bytes, bytes);
     }
 
-    private static void sendRaw(String topic, byte[] key, byte[] value) {
+    /** Exactly these bytes, acknowledged before it returns: for records no serde would write. */
+    public static void sendRaw(String topic, byte[] key, byte[] value) {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedKafka.bootstrapServers(),

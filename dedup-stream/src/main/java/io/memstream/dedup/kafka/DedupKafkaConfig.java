@@ -51,7 +51,10 @@ class DedupKafkaConfig {
                 deadLetterTemplate, (record, exception) -> new TopicPartition(Topics.DEAD_LETTERS, -1));
     }
 
-    /** Boot's streams config, plus poison-pill candidates sent to the dead-letter topic instead of stopping. */
+    /**
+     * Boot's streams config, plus poison pills sent to the dead-letter topic instead of stopping the
+     * topology: candidates that cannot be read, processed, or whose change cannot be serialized.
+     */
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(
             KafkaProperties properties,
@@ -63,7 +66,15 @@ class DedupKafkaConfig {
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RecoveringDeserializationExceptionHandler.class);
         config.put(RecoveringDeserializationExceptionHandler.RECOVERER, deadLetterRecoverer);
+        config.putAll(errorHandlers());
         return new KafkaStreamsConfiguration(config);
+    }
+
+    /** The processing and production handlers, also for tests that drive the topology. */
+    static Map<String, Object> errorHandlers() {
+        return Map.of(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingHandler.class,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProductionHandler.class);
     }
 
     @Bean

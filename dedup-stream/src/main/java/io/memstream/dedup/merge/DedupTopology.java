@@ -36,6 +36,8 @@ public final class DedupTopology {
 
     private static final class MergeProcessor implements Processor<FactKey, FactCandidate, FactKey, FactEvent> {
 
+        private static final JsonSerde<FactEvent> CHANGE = Topics.FACT_CHANGELOG.valueSerde();
+
         private final FactMerger merger;
         private ProcessorContext<FactKey, FactEvent> context;
         private KeyValueStore<FactKey, FactState> store;
@@ -59,6 +61,12 @@ public final class DedupTopology {
             // The candidate's own key is authoritative; the record key only routes it.
             FactKey key = candidate.factKey();
             merger.merge(store.get(key), candidate).ifPresent(merge -> {
+                // The state and its change are kept together or not at all: a state stored without its
+                // change would part Postgres from dedup for good. The store writes nothing when it cannot
+                // serialize the state, so the change is checked first; past the put, the forward cannot
+                // fail for its value. Either failure leaves the key as it was and the handler
+                // dead-letters the candidate.
+                CHANGE.serialize(Topics.FACT_CHANGELOG.name(), merge.event());
                 store.put(key, merge.state());
                 context.forward(record.withKey(key).withValue(merge.event()));
             });

@@ -1,35 +1,142 @@
 package io.memstream.dedup.sink;
 
 import io.memstream.common.embeddings.Embedder;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Embeddings for a sink batch. A model that fails (an endpoint down, an input it refuses) must not
- * hold rows back: they are written without a vector, and {@link EmbeddingBackfill} fills it in.
+ * Embeddings for a batch of texts. A model that fails must not hold rows back: they are written
+ * without a vector, and {@link EmbeddingBackfill} fills it in. Two failures look alike and are not:
+ * a model that is down gives nothing for any text (ask again later), while a model that refuses one
+ * text (too long, say) answers for the others, which must still get their vectors. When a call
+ * fails, a known-good text tells the two apart, and the batch is split in halves until each text
+ * the model refuses stands alone.
  */
 final class BatchEmbeddings {
 
     private static final Logger log = LoggerFactory.getLogger(BatchEmbeddings.class);
 
+    /** Any model embeds this; if it cannot, the model is not answering. */
+    static final String PROBE = "The embedding model answers.";
+
     private BatchEmbeddings() {}
 
-    /** One pgvector literal per text, in order; all null if the model failed. */
+    /** What the model gave one text. */
+    sealed interface Result {
+
+        /** A pgvector literal. */
+        record Vector(String literal) implements Result {}
+
+        /** The model answers, but not for this text: asking again soon will not help. */
+        record Refused(String reason) implements Result {}
+
+        /** The model gave nothing at all (down, unreachable, misconfigured): ask again later. */
+        record Unavailable(String reason) implements Result {}
+    }
+
+    /** One pgvector literal per text, in order; null where the model gave none. */
     static List<String> literals(Embedder embedder, List<String> texts) {
+        if (texts.size() == 1) {
+            // Refused or unanswered, a sink stores a lone text alike, without a vector: no probe needed.
+            // This is the sink's record-by-record path, where a model that is down would cost two calls each.
+            try {
+                return List.of(Embedder.literal(embedder.embed(texts.getFirst())));
+            } catch (RuntimeException e) {
+                log.warn(
+                        "embedding a text with {} failed ({}); it is stored without a vector for the backfill",
+                        embedder.name(),
+                        reason(e));
+                return Collections.singletonList(null);
+            }
+        }
+        return embed(embedder, texts).stream()
+                .map(r -> r instanceof Result.Vector v ? v.literal() : null)
+                .toList();
+    }
+
+    /** One result per text, in order. */
+    static List<Result> embed(Embedder embedder, List<String> texts) {
         if (texts.isEmpty()) {
             return List.of();
         }
         try {
-            return embedder.embedAll(texts).stream().map(Embedder::literal).toList();
+            return embedder.embedAll(texts).stream()
+                    .<Result>map(v -> new Result.Vector(Embedder.literal(v)))
+                    .toList();
         } catch (RuntimeException e) {
+            if (!answers(embedder)) {
+                return unavailable(embedder, texts.size(), e);
+            }
+            Result[] results = new Result[texts.size()];
+            halve(embedder, texts, 0, texts.size(), e, results);
+            List<Result> all = Arrays.asList(results);
+            List<Result> refused =
+                    all.stream().filter(r -> r instanceof Result.Refused).toList();
+            if (refused.isEmpty()) {
+                return all;
+            }
+            // It answered before the split; if it does not now, it went away meanwhile.
+            if (!answers(embedder)) {
+                return unavailable(embedder, texts.size(), e);
+            }
             log.warn(
-                    "embedding {} texts with {} failed ({}); storing them without vectors for the backfill",
-                    texts.size(),
+                    "embedding model {} refused {} of {} texts ({}); those rows are stored without a vector",
                     embedder.name(),
-                    e.toString());
-            return Collections.nCopies(texts.size(), null);
+                    refused.size(),
+                    texts.size(),
+                    ((Result.Refused) refused.getFirst()).reason());
+            return all;
         }
+    }
+
+    /** Embeds texts[from, to) into results, halving the range if the model refuses it. */
+    private static void split(Embedder embedder, List<String> texts, int from, int to, Result[] results) {
+        List<float[]> vectors;
+        try {
+            vectors = embedder.embedAll(texts.subList(from, to));
+        } catch (RuntimeException e) {
+            halve(embedder, texts, from, to, e, results);
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            results[i] = new Result.Vector(Embedder.literal(vectors.get(i - from)));
+        }
+    }
+
+    /** The model refused texts[from, to): a single text is refused, a longer range is tried by halves. */
+    private static void halve(
+            Embedder embedder, List<String> texts, int from, int to, RuntimeException refusal, Result[] results) {
+        if (to - from == 1) {
+            results[from] = new Result.Refused(reason(refusal));
+            return;
+        }
+        int middle = (from + to) >>> 1;
+        split(embedder, texts, from, middle, results);
+        split(embedder, texts, middle, to, results);
+    }
+
+    private static boolean answers(Embedder embedder) {
+        try {
+            embedder.embed(PROBE);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static List<Result> unavailable(Embedder embedder, int count, RuntimeException e) {
+        log.warn(
+                "embedding model {} is not answering ({}); {} texts are stored without vectors for the backfill",
+                embedder.name(),
+                reason(e),
+                count);
+        return Collections.nCopies(count, new Result.Unavailable(reason(e)));
+    }
+
+    static String reason(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

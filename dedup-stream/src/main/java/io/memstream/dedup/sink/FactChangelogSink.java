@@ -10,8 +10,6 @@ import io.memstream.common.json.Json;
 import io.memstream.common.topics.Topics;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -24,9 +22,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Applies dedup's decisions to the facts and fact_history tables, embedding new texts in one model
@@ -52,6 +48,9 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
                 -- A vector is kept only for the very text it was made from; otherwise the backfill makes one.
                 embedding = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding
                                  WHEN facts.id = excluded.id AND facts.text = excluded.text THEN facts.embedding END,
+                -- A new text gets the backfill's full count of tries, whatever the model made of the old one.
+                embedding_attempts = CASE WHEN facts.id = excluded.id AND facts.text = excluded.text
+                                          THEN facts.embedding_attempts ELSE 0 END,
                 -- A new memory under the key (a new id) starts its own life: no inherited use.
                 access_count = CASE WHEN facts.id = excluded.id THEN facts.access_count ELSE 0 END,
                 last_accessed = CASE WHEN facts.id = excluded.id THEN facts.last_accessed END,
@@ -77,14 +76,8 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
     private final Embedder embedder;
     private final ErasedUsers erasedUsers;
 
-    FactChangelogSink(
-            JdbcTemplate jdbc,
-            Embedder embedder,
-            ErasedUsers erasedUsers,
-            SinkOffsets offsets,
-            TransactionTemplate transactions,
-            DeadLetterPublishingRecoverer deadLetters) {
-        super(NAME, Topics.FACT_CHANGELOG.valueSerde(), offsets, transactions, deadLetters);
+    FactChangelogSink(JdbcTemplate jdbc, Embedder embedder, ErasedUsers erasedUsers, SinkSupport support) {
+        super(NAME, Topics.FACT_CHANGELOG.valueSerde(), support);
         this.jdbc = jdbc;
         this.embedder = embedder;
         this.erasedUsers = erasedUsers;
@@ -175,9 +168,9 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
         ps.setArray(10, textArray(ps, f.entities()));
         ps.setDouble(11, f.confidence());
         ps.setArray(12, textArray(ps, f.sourceTurnIds()));
-        ps.setTimestamp(13, timestamp(f.validFrom()));
-        ps.setTimestamp(14, timestamp(f.validTo()));
-        ps.setTimestamp(15, timestamp(f.lastSeenAt()));
+        ps.setTimestamp(13, Timestamps.of("valid_from", f.validFrom()));
+        ps.setTimestamp(14, Timestamps.of("valid_to", f.validTo()));
+        ps.setTimestamp(15, Timestamps.of("last_seen_at", f.lastSeenAt()));
         ps.setString(16, f.sessionId());
         ps.setObject(17, f.eventDate());
         ps.setBoolean(18, f.pinned());
@@ -191,16 +184,12 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
         bindIdentity(ps, f);
         ps.setDouble(8, f.confidence());
         ps.setArray(9, textArray(ps, f.sourceTurnIds()));
-        ps.setTimestamp(10, timestamp(f.validFrom()));
-        ps.setTimestamp(11, timestamp(f.validTo()));
+        ps.setTimestamp(10, Timestamps.of("valid_from", f.validFrom()));
+        ps.setTimestamp(11, Timestamps.of("valid_to", f.validTo()));
         ps.setString(12, e.change().name().toLowerCase(Locale.ROOT));
     }
 
     private static java.sql.Array textArray(PreparedStatement ps, List<String> values) throws SQLException {
         return ps.getConnection().createArrayOf("text", values.toArray());
-    }
-
-    private static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
     }
 }

@@ -10,7 +10,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -21,11 +20,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * stored there. Kafka's own committed offsets are never used. Records below the stored offset were
  * already applied (a redelivery, or an instance that lost its partitions) and are skipped.
  *
- * <p>A record Postgres refuses for good (a constraint or data error) is dead-lettered with the reason
- * and its offset passed, so one bad row never stops the rest; transient failures (Postgres away) are
- * retried by the container until they succeed.
+ * <p>One record never stops the sink, and an outage never loses one. When a batch fails for a
+ * reason that may be a record's ({@link WriteFailures}), its records are applied one by one, each in
+ * its own transaction with its offset. A record that fails alone {@value #ATTEMPTS} times, each time
+ * for a reason that is its own and while Postgres demonstrably answers, cannot be written: it is
+ * dead-lettered with the reason and its offset passed. Anything else (Postgres away, busy or
+ * misconfigured) is thrown, and the container retries the batch until it lands.
  */
 abstract class PostgresSink<V> implements ConsumerSeekAware {
+
+    /** Tries of a record alone before it is judged unwritable: a refusal of the data repeats, a fluke does not. */
+    static final int ATTEMPTS = 3;
 
     private static final Logger log = LoggerFactory.getLogger(PostgresSink.class);
 
@@ -34,18 +39,15 @@ abstract class PostgresSink<V> implements ConsumerSeekAware {
     private final SinkOffsets offsets;
     private final TransactionTemplate transactions;
     private final DeadLetterPublishingRecoverer deadLetters;
+    private final DatabaseProbe database;
 
-    PostgresSink(
-            String name,
-            JsonSerde<V> serde,
-            SinkOffsets offsets,
-            TransactionTemplate transactions,
-            DeadLetterPublishingRecoverer deadLetters) {
+    PostgresSink(String name, JsonSerde<V> serde, SinkSupport support) {
         this.name = name;
         this.serde = serde;
-        this.offsets = offsets;
-        this.transactions = transactions;
-        this.deadLetters = deadLetters;
+        this.offsets = support.offsets();
+        this.transactions = support.transactions();
+        this.deadLetters = support.deadLetters();
+        this.database = support.database();
     }
 
     @Override
@@ -57,26 +59,55 @@ abstract class PostgresSink<V> implements ConsumerSeekAware {
     void consume(List<ConsumerRecord<byte[], byte[]>> records) {
         try {
             apply(records);
-        } catch (NonTransientDataAccessException e) {
+            return;
+        } catch (RuntimeException e) {
+            if (!WriteFailures.blameTheRecord(e)) {
+                throw unavailable(e);
+            }
             log.warn(
-                    "sink {}: a batch of {} was refused ({}); applying its records one by one",
+                    "sink {}: a batch of {} failed ({}); applying its records one by one",
                     name,
                     records.size(),
-                    e.getMessage());
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                applyAlone(record);
-            }
+                    WriteFailures.reason(e));
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            applyAlone(record);
         }
     }
 
     private void applyAlone(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            apply(List.of(record));
-        } catch (NonTransientDataAccessException e) {
-            deadLetters.accept(record, e);
-            transactions.executeWithoutResult(
-                    status -> offsets.save(name, Map.of(partition(record), record.offset() + 1)));
+        RuntimeException failure = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            try {
+                apply(List.of(record));
+                return;
+            } catch (RuntimeException e) {
+                if (!WriteFailures.blameTheRecord(e) || !database.answers()) {
+                    throw unavailable(e);
+                }
+                failure = e;
+            }
         }
+        String reason = WriteFailures.reason(failure);
+        log.warn(
+                "sink {}: {}-{}@{} cannot be written ({}); dead-lettered",
+                name,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                reason);
+        // Published before its offset passes: a crash in between dead-letters it twice, never zero times.
+        deadLetters.accept(record, new UnwritableRecordException(name, reason, failure));
+        transactions.executeWithoutResult(status -> offsets.save(name, Map.of(partition(record), record.offset() + 1)));
+    }
+
+    /** Logged here without a stack trace, once per attempt of the container's backoff. */
+    private RuntimeException unavailable(RuntimeException e) {
+        log.warn(
+                "sink {}: the database cannot take writes now ({}); the batch is retried until it can",
+                name,
+                WriteFailures.reason(e));
+        return e;
     }
 
     private void apply(List<ConsumerRecord<byte[], byte[]>> records) {
@@ -107,4 +138,14 @@ abstract class PostgresSink<V> implements ConsumerSeekAware {
 
     /** Writes the batch's rows; runs inside the transaction that also stores the offsets. */
     abstract void write(List<V> values);
+}
+
+/** Why a record was dead-lettered by a sink; its message is the reason the dead letter carries. */
+final class UnwritableRecordException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    UnwritableRecordException(String sink, String reason, Throwable cause) {
+        super("sink " + sink + " cannot write this record: " + reason, cause);
+    }
 }

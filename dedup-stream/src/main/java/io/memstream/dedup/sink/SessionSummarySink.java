@@ -2,14 +2,11 @@ package io.memstream.dedup.sink;
 
 import io.memstream.common.events.SessionSummary;
 import io.memstream.common.topics.Topics;
-import java.sql.Timestamp;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Keeps each session's latest running summary in session_summaries. */
 @Component
@@ -30,13 +27,8 @@ class SessionSummarySink extends PostgresSink<SessionSummary> {
     private final JdbcTemplate jdbc;
     private final ErasedUsers erasedUsers;
 
-    SessionSummarySink(
-            JdbcTemplate jdbc,
-            ErasedUsers erasedUsers,
-            SinkOffsets offsets,
-            TransactionTemplate transactions,
-            DeadLetterPublishingRecoverer deadLetters) {
-        super(NAME, Topics.SESSION_SUMMARIES.valueSerde(), offsets, transactions, deadLetters);
+    SessionSummarySink(JdbcTemplate jdbc, ErasedUsers erasedUsers, SinkSupport support) {
+        super(NAME, Topics.SESSION_SUMMARIES.valueSerde(), support);
         this.jdbc = jdbc;
         this.erasedUsers = erasedUsers;
     }
@@ -63,7 +55,7 @@ class SessionSummarySink extends PostgresSink<SessionSummary> {
             ps.setString(
                     7,
                     s.foldedMessageIds().isEmpty() ? null : s.foldedMessageIds().getLast());
-            ps.setTimestamp(8, Timestamp.from(s.createdAt()));
+            ps.setTimestamp(8, Timestamps.of("created_at", s.createdAt()));
         });
     }
 }

@@ -29,7 +29,9 @@ class SinkContainerConfig {
         factory.setBatchListener(true);
         // Offsets live in Postgres with the rows; Kafka's committed offsets are never consulted.
         factory.getContainerProperties().setAckMode(AckMode.MANUAL);
-        // Postgres being away is not a reason to drop anything: retry the batch until it is back.
+        // Only an outage reaches the container (the sink dead-letters what it cannot write itself), and
+        // an outage is not a reason to drop anything: retry the batch, without end, until it lands.
+        // The sink logs each failed attempt in one line; the handler's own retry log is at debug.
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(Duration.ofSeconds(30).toMillis());
         factory.setCommonErrorHandler(new DefaultErrorHandler(backOff));

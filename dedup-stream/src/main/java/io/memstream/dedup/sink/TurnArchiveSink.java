@@ -3,16 +3,13 @@ package io.memstream.dedup.sink;
 import io.memstream.common.embeddings.Embedder;
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
-import java.sql.Timestamp;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Archives every accepted turn into conversation_turns with its embedding, for history and message search. */
 @Component
@@ -33,14 +30,8 @@ class TurnArchiveSink extends PostgresSink<Turn> {
     private final Embedder embedder;
     private final ErasedUsers erasedUsers;
 
-    TurnArchiveSink(
-            JdbcTemplate jdbc,
-            Embedder embedder,
-            ErasedUsers erasedUsers,
-            SinkOffsets offsets,
-            TransactionTemplate transactions,
-            DeadLetterPublishingRecoverer deadLetters) {
-        super(NAME, Topics.TURNS.valueSerde(), offsets, transactions, deadLetters);
+    TurnArchiveSink(JdbcTemplate jdbc, Embedder embedder, ErasedUsers erasedUsers, SinkSupport support) {
+        super(NAME, Topics.TURNS.valueSerde(), support);
         this.jdbc = jdbc;
         this.embedder = embedder;
         this.erasedUsers = erasedUsers;
@@ -72,8 +63,8 @@ class TurnArchiveSink extends PostgresSink<Turn> {
             ps.setString(5, t.sessionId());
             ps.setString(6, t.role());
             ps.setString(7, t.content());
-            ps.setTimestamp(8, Timestamp.from(t.createdAt()));
-            ps.setTimestamp(9, Timestamp.from(t.acceptedAt()));
+            ps.setTimestamp(8, Timestamps.of("created_at", t.createdAt()));
+            ps.setTimestamp(9, Timestamps.of("accepted_at", t.acceptedAt()));
             ps.setString(10, embeddings.get(t));
         });
     }

@@ -8,7 +8,10 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
 import io.memstream.common.embeddings.Embedder;
 import io.memstream.common.embeddings.EmbeddingSettings;
+import io.memstream.dedup.sink.BatchEmbeddings.Result;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class BatchEmbeddingsTest {
@@ -60,5 +63,61 @@ class BatchEmbeddingsTest {
             }
         };
         assertThat(BatchEmbeddings.literals(embedder(narrow), List.of("a"))).containsOnlyNulls();
+    }
+
+    /** Gives every text a vector, except that a call including {@code refused} fails as a model refusing it would. */
+    private static EmbeddingModel refusing(String refused, AtomicInteger calls) {
+        return new EmbeddingModel() {
+            @Override
+            public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+                calls.incrementAndGet();
+                if (segments.stream().anyMatch(s -> s.text().equals(refused))) {
+                    throw new IllegalArgumentException("input too long");
+                }
+                return Response.from(segments.stream()
+                        .map(s -> Embedding.from(new float[EmbeddingSettings.DIMENSIONS]))
+                        .toList());
+            }
+        };
+    }
+
+    @Test
+    void aTextTheModelRefusesGetsNoVectorWhileTheOthersOfItsBatchDo() {
+        List<String> texts = List.of("a", "b", "c", "too long", "e");
+
+        List<Result> results = BatchEmbeddings.embed(embedder(refusing("too long", new AtomicInteger())), texts);
+
+        assertThat(results.get(3)).isEqualTo(new Result.Refused("input too long"));
+        assertThat(results).element(0).isInstanceOf(Result.Vector.class);
+        assertThat(results.stream().filter(r -> r instanceof Result.Vector)).hasSize(4);
+        assertThat(BatchEmbeddings.literals(embedder(refusing("too long", new AtomicInteger())), texts))
+                .containsOnlyOnce((String) null)
+                .element(3)
+                .isNull();
+    }
+
+    @Test
+    void aModelThatIsDownRefusesNothingInParticular() {
+        EmbeddingModel down = new EmbeddingModel() {
+            @Override
+            public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+                throw new IllegalStateException("connection refused");
+            }
+        };
+
+        assertThat(BatchEmbeddings.embed(embedder(down), List.of("a", "b")))
+                .containsOnly(new Result.Unavailable("connection refused"));
+    }
+
+    @Test
+    void theRefusedTextIsFoundInAFewCallsNotOnePerText() {
+        List<String> texts = IntStream.range(0, 256).mapToObj(i -> "text " + i).toList();
+        AtomicInteger calls = new AtomicInteger();
+
+        List<Result> results = BatchEmbeddings.embed(new Embedder(refusing("text 100", calls), 256, "test"), texts);
+
+        assertThat(results.get(100)).isInstanceOf(Result.Refused.class);
+        // The batch, the probe, two calls per halving (8 of them), the probe again.
+        assertThat(calls.get()).isLessThanOrEqualTo(1 + 1 + 2 * 8 + 1);
     }
 }
