@@ -26,11 +26,20 @@ final class Rules {
     private static final String DIETS =
             "vegetarian|vegan|pescatarian|pescetarian|keto|paleo|halal|kosher|gluten[- ]free";
 
+    // Every pattern reads a clause in time linear in its length, whatever its shape (RuleLinearityTest).
+    // A run that find() would otherwise try from each of its positions (\s* before a word, [...]+$) is
+    // matched only from where it starts, (?<!...), and whole, ++: from inside the run it could only
+    // match what it matches from the start, so the matches are the same, without the run's square.
+
     // A phrase ends where the clause turns into a reason, condition or aside.
     private static final Pattern PHRASE_END = Pattern.compile(
             ",|\\s(?:because|since|when|but|though|although|if|so|as|which|who)\\s", Pattern.CASE_INSENSITIVE);
     private static final Pattern LIST_BREAK =
-            Pattern.compile("\\s*(?:,|\\band\\b|\\bor\\b)\\s*", Pattern.CASE_INSENSITIVE);
+            Pattern.compile("(?<!\\s)\\s*+(?:,|\\band\\b|\\bor\\b)\\s*+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("(?<![\\s\"'.,!?)])[\\s\"'.,!?)]++$");
+    // What a preference is preferred to: "I prefer tea over coffee".
+    private static final Pattern COMPARED_TO =
+            Pattern.compile("(?<!\\s)\\s++(?:over|to|than|rather\\s+than|instead\\s+of)\\s", Pattern.CASE_INSENSITIVE);
 
     private Rules() {}
 
@@ -70,10 +79,11 @@ final class Rules {
                         "\\bi" + ADVERB + "\\s+(?:dislike|hate|detest|loathe|can't\\s+stand|cannot\\s+stand"
                                 + "|don't\\s+(?:like|enjoy)|do\\s+not\\s+(?:like|enjoy))\\s+(?<v>.+)",
                         m -> sentiment(m, "dislike", "dislikes")),
+                // Not ".+?" up to an optional comparison and "$": tried from every "i prefer" of a long
+                // clause, that reads the rest of the clause each time. The comparison is cut off after.
                 rule(
-                        "\\bi" + ADVERB
-                                + "\\s+prefer\\s+(?<v>.+?)(?:\\s+(?:over|to|than|rather\\s+than|instead\\s+of)\\s+.+)?$",
-                        m -> sentiment(m, "prefer", "prefers")),
+                        "\\bi" + ADVERB + "\\s+prefer\\s+(?<v>.+)",
+                        m -> sentiment(before(COMPARED_TO, m.group("v")), "prefer", "prefers")),
                 rule(
                         "\\b" + I_AM + "\\s+(?:an?\\s+)?(?:strict\\s+|strictly\\s+|fully\\s+)?(?<v>" + DIETS + ")\\b",
                         m -> one("diet", m.group("v").toLowerCase(Locale.ROOT), "User is %s.", 0.9, "diet", false)),
@@ -81,8 +91,11 @@ final class Rules {
                 rule(
                         "\\b" + I_AM + "\\s+(?:severely\\s+|very\\s+|mildly\\s+|highly\\s+)?allergic\\s+to\\s+(?<v>.+)",
                         Rules::allergies),
+                // An allergen of at most eight words, the most a phrase keeps: unbounded, every "i have"
+                // of a long clause would read on to its end looking for "allergy".
                 rule(
-                        "\\bi\\s+have\\s+(?:an?\\s+)?(?:severe\\s+|mild\\s+)?(?<v>[\\p{L} -]+?)\\s+allergy\\b",
+                        "\\bi\\s+have\\s+(?:an?\\s+)?(?:severe\\s+|mild\\s+)?(?<v>[\\p{L}-]++(?: ++[\\p{L}-]++){0,7}?)"
+                                + "\\s++allergy\\b",
                         Rules::allergies));
     }
 
@@ -114,7 +127,11 @@ final class Rules {
     }
 
     private static List<Statement> sentiment(Matcher m, String value, String verb) {
-        String subject = phrase(m.group("v"));
+        return sentiment(m.group("v"), value, verb);
+    }
+
+    private static List<Statement> sentiment(String object, String value, String verb) {
+        String subject = phrase(object);
         if (subject.isEmpty()) {
             return List.of();
         }
@@ -160,15 +177,17 @@ final class Rules {
 
     /** The object of a statement, without the reason or aside that may follow it. */
     static String phrase(String raw) {
-        String s = raw.strip();
-        Matcher end = PHRASE_END.matcher(s);
-        if (end.find()) {
-            s = s.substring(0, end.start());
-        }
+        String s = before(PHRASE_END, raw.strip());
         s = s.replaceFirst("(?i)^(?:to|the|a|an|my)\\s+", "");
-        s = s.replaceAll("[\\s\"'.,!?)]+$", "");
+        s = TRAILING_PUNCTUATION.matcher(s).replaceAll("");
         String[] words = s.split("\\s+");
         return words.length > 8 ? String.join(" ", List.of(words).subList(0, 8)) : s;
+    }
+
+    /** The text before the first match of {@code end}, or all of it. */
+    private static String before(Pattern end, String s) {
+        Matcher m = end.matcher(s);
+        return m.find() ? s.substring(0, m.start()) : s;
     }
 
     /** A key segment: lower case letters, digits and underscores, so keys stay stable across phrasings. */

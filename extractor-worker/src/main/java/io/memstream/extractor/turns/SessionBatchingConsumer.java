@@ -44,7 +44,8 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
  *       for {@code maxIdle}; each batch goes to the extractor with the session's bounded running
  *       summary, so each turn is read once and never the whole thread again;
  *   <li>one batch per session at a time keeps a session's order; other sessions run meanwhile, up
- *       to {@code maxConcurrent}, however few partitions there are;
+ *       to {@code maxConcurrent}, however few partitions there are; the slots go to batches in the
+ *       order they asked, so a session waits for at most one batch of each session ahead of it;
  *   <li>the poll loop never waits for an extraction, so a slow LLM cannot make the consumer miss
  *       {@code max.poll.interval.ms}; offsets are committed only up to the oldest turn whose
  *       candidates are not yet published;
@@ -110,7 +111,8 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
         this.deadLetters = deadLetters;
         this.settings = settings;
         this.summarizer = new ExtractiveSummarizer(settings.summaryChars());
-        this.calls = new Semaphore(settings.maxConcurrent());
+        // Fair: a batch waiting for a slot is not overtaken by batches dispatched after it.
+        this.calls = new Semaphore(settings.maxConcurrent(), true);
     }
 
     @Override

@@ -50,11 +50,13 @@ class RuleBasedExtractorTest {
             I don't like early calls                       | preference.early_calls       | dislike
             I prefer morning meetings                      | preference.morning_meetings  | prefer
             I prefer tea over coffee                       | preference.tea               | prefer
+            I prefer tea rather than coffee, honestly      | preference.tea               | prefer
             I'm vegetarian                                 | diet                         | vegetarian
             I am a strict Vegan                            | diet                         | vegan
             I don't eat pork                               | diet.avoids.pork             | pork
             I'm allergic to peanuts                        | health.allergy.peanuts       | peanuts
             I have a shellfish allergy                     | health.allergy.shellfish     | shellfish
+            I have a severe dust mite allergy              | health.allergy.dust_mite     | dust mite
             """)
     void readsTheCommonStatementsAboutOneself(String content, String key, String value) {
         assertThat(facts(content)).containsEntry(key, value);
@@ -70,6 +72,14 @@ class RuleBasedExtractorTest {
                 .containsEntry("diet", "vegetarian")
                 .containsEntry("health.allergy.nuts", "nuts")
                 .containsEntry("health.allergy.shellfish", "shellfish");
+    }
+
+    @Test
+    void runsOfSpacesChangeNeitherTheClausesNorTheList() {
+        assertThat(facts("I'm allergic to nuts   and   shellfish    and I like jazz"))
+                .containsEntry("health.allergy.nuts", "nuts")
+                .containsEntry("health.allergy.shellfish", "shellfish")
+                .containsEntry("preference.jazz", "like");
     }
 
     @Test
