@@ -24,6 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,6 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * worst case (every slot taken by sessions of huge turns): a session of 100,000-character adversarial
  * turns runs batch after batch, and a normal session's turn waits for at most one of them.
  */
+// Closed after the class: a cached context would keep consuming (and loading the machine) under later tests.
+@DirtiesContext
 @SpringBootTest(
         properties = {
             "spring.config.name=extractor-worker",
