@@ -33,6 +33,7 @@ public final class BenchMain {
         scenarios.put("wm", () -> new WorkingMemoryScenario(config).run());
         scenarios.put("llm", () -> new LlmEfficiencyScenario(config).run());
         scenarios.put("ingest", () -> new IngestScenario(config).run());
+        scenarios.put("embed", () -> new EmbeddingModelsScenario().run());
         if (!scenarios.keySet().containsAll(config.only())) {
             throw new IllegalArgumentException("--only takes a comma-separated list of " + scenarios.keySet());
         }

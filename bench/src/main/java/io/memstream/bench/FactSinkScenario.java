@@ -48,7 +48,8 @@ final class FactSinkScenario {
         Embedder embedder = Embedder.create(EmbeddingSettings.LOCAL);
         long before = System.nanoTime();
         List<float[]> vectors = embedder.embedAll(texts);
-        Result embedding = rate("raw embedding, all-MiniLM-L6-v2 in batches of 64", n, System.nanoTime() - before);
+        Result embedding =
+                rate("raw embedding, " + embedder.name() + " in batches of 64", n, System.nanoTime() - before);
         Result upsert = rawUpserts(texts, vectors);
         Result slower = embedding.perSecond() < upsert.perSecond() ? embedding : upsert;
         return List.of(pipeline.comparedWith(slower), embedding, upsert);

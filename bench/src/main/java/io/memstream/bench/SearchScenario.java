@@ -25,6 +25,13 @@ import java.util.Locale;
 final class SearchScenario {
 
     static final String USER = "bench-search-user";
+
+    /**
+     * The model the API embeds queries with, stamped on the random vectors: search compares only
+     * vectors of its own model, and rows of another would be re-embedded by a dedup-stream nearby.
+     */
+    private static final String MODEL = EmbeddingSettings.LOCAL.localModel();
+
     private static final String QPS = "queries/s";
     private static final String SEARCH = """
             {"text": "%s", "search_mode": "%s", "user_id": {"eq": "%s"}, "limit": 10}""";
@@ -148,8 +155,8 @@ final class SearchScenario {
         }
         // Part of every semantic and hybrid search's cost, measured here with the API's model.
         Result queryEmbedding = Load.measure(
-                config, "search", "raw query embedding, all-MiniLM-L6-v2, bench JVM", QPS, (thread, sequence) -> {
-                    embedder.embed(QUERIES.get((int) ((thread + sequence) % QUERIES.size())));
+                config, "search", "raw query embedding, " + MODEL + ", bench JVM", QPS, (thread, sequence) -> {
+                    embedder.embedQuery(QUERIES.get((int) ((thread + sequence) % QUERIES.size())));
                     return 1;
                 });
         return List.of(
@@ -204,6 +211,13 @@ final class SearchScenario {
 
     /** The searched user's memories, in the tenant of the bench's API key. */
     private void fillUser(Connection db, String tenant) throws SQLException {
+        // Rows written by an earlier version of the bench carry the model of their day.
+        try (PreparedStatement restamp = db.prepareStatement(
+                "UPDATE facts SET embedding_model = ? WHERE id LIKE 'bs_-%' AND embedding_model IS DISTINCT FROM ?")) {
+            restamp.setString(1, MODEL);
+            restamp.setString(2, MODEL);
+            restamp.executeUpdate();
+        }
         long have = count(db, "SELECT count(*) FROM facts WHERE tenant_id = ? AND user_id = ?", List.of(tenant, USER));
         insert(db, tenant, "'" + USER + "'", "bsu-", have + 1, config.searchUserFacts(), "the searched user's");
     }
@@ -228,14 +242,15 @@ final class SearchScenario {
         }
         String sql = """
                 INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
-                                   valid_from, last_seen_at, embedding)
+                                   valid_from, last_seen_at, embedding, embedding_model)
                 SELECT '%s' || g, ?, %s, 'default', 'bench.search.' || g, to_jsonb(g), text, 0.8, now(), now(),
-                       (SELECT array_agg(random() - 0.5)::real[] FROM generate_series(1, 384) WHERE g > 0)::vector(384)
+                       (SELECT array_agg(random() - 0.5)::real[] FROM generate_series(1, 384) WHERE g > 0)::vector(384),
+                       '%s'
                 FROM generate_series(?::bigint, ?::bigint) g,
                      LATERAL (SELECT (?::text[])[1 + g %% %d] || ' ' || (?::text[])[1 + (g / %d) %% %d]
                                      || ' since ' || (1990 + g %% 35) AS text) t
                 ON CONFLICT (tenant_id, user_id, namespace, fact_key) DO NOTHING
-                """.formatted(idPrefix, userSql, VERBS.length, VERBS.length, THINGS.length);
+                """.formatted(idPrefix, userSql, MODEL, VERBS.length, VERBS.length, THINGS.length);
         boolean autoCommit = db.getAutoCommit();
         db.setAutoCommit(true);
         try (PreparedStatement insert = db.prepareStatement(sql)) {

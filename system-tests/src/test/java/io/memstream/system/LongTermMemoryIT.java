@@ -125,11 +125,17 @@ class LongTermMemoryIT {
         assertThat(texts(hybrid).getFirst()).isEqualTo("User has a dog named Biscuit.");
         assertThat(hybrid.get("memories").get(0).get("score_type").asString()).isEqualTo("hybrid");
 
-        JsonNode close = search("{\"text\": \"Which sport does the user do?\", " + filter
-                + ", \"distance_threshold\": 0.6, \"recency_boost\": false}");
+        // Distances depend on the model, so the threshold is set just past the best hit's.
+        JsonNode all =
+                search("{\"text\": \"Which sport does the user do?\", " + filter + ", \"recency_boost\": false}");
+        double best = all.get("memories").get(0).get("dist").asDouble();
+        double threshold = best + 1e-6;
+        JsonNode close = search("{\"text\": \"Which sport does the user do?\", " + filter + ", \"distance_threshold\": "
+                + threshold + ", \"recency_boost\": false}");
         assertThat(texts(close))
                 .contains("User plays tennis every weekend.")
                 .doesNotContain("User has a dog named Biscuit.");
+        close.get("memories").forEach(m -> assertThat(m.get("dist").asDouble()).isLessThanOrEqualTo(threshold));
         assertThat(close.get("total").asInt()).isEqualTo(close.get("memories").size());
 
         JsonNode page2 =
@@ -335,6 +341,65 @@ class LongTermMemoryIT {
         await().atMost(APPLIED)
                 .untilAsserted(() -> assertThat(texts(search(body)))
                         .containsExactly("My sister Ana is visiting from Madrid next week."));
+    }
+
+    private static void say(String user, String session, String id, String content, String at) {
+        var accepted = api.post("/v1/turns", """
+                {"id": "%s", "session_id": "%s", "user_id": "%s", "role": "user", "content": "%s", "created_at": "%s"}""".formatted(id, session, user, content, at));
+        assertThat(accepted.status()).as(accepted.body().toString()).isEqualTo(202);
+    }
+
+    @Test
+    void aTurnIsFoundByItsContextAndItsNeighboursComeBackAfterItWhenAsked() {
+        String user = TestInfra.uniqueId("ltm");
+        String session = TestInfra.uniqueId("s");
+        say(user, session, "t1", "What did your aunt give you for your birthday?", "2026-05-04T10:00:00Z");
+        say(user, session, "t2", "A bicycle, a red one.", "2026-05-04T10:00:10Z");
+        say(user, session, "t3", "It has a blue bell though.", "2026-05-04T10:00:20Z");
+        String messages = "\"user_id\": {\"eq\": \"%s\"}, \"memory_type\": {\"eq\": \"message\"}".formatted(user);
+
+        // t2 does not say "aunt", but the turn before it does: it is indexed with it.
+        await().atMost(APPLIED)
+                .untilAsserted(() -> assertThat(texts(
+                                search("{\"text\": \"bicycle aunt\", \"search_mode\": \"keyword\", " + messages + "}")))
+                        .first()
+                        .isEqualTo("A bicycle, a red one."));
+        JsonNode alone = search("{\"text\": \"bell\", \"search_mode\": \"keyword\", " + messages + "}");
+        assertThat(texts(alone)).containsExactly("It has a blue bell though.");
+        JsonNode expanded = search(
+                "{\"text\": \"bell\", \"search_mode\": \"keyword\", \"expand_neighbours\": 1, " + messages + "}");
+        assertThat(texts(expanded)).containsExactly("It has a blue bell though.", "A bicycle, a red one.");
+        JsonNode capped = search("{\"text\": \"bicycle aunt birthday\", \"search_mode\": \"keyword\","
+                + " \"expand_neighbours\": 2, \"limit\": 2, " + messages + "}");
+        assertThat(capped.get("memories"))
+                .as("neighbours never exceed the limit")
+                .hasSize(2);
+
+        var refused = api.post("/v1/long-term-memory/search", "{\"text\": \"bell\", \"expand_neighbours\": 6}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().toString()).contains("expand_neighbours");
+    }
+
+    @Test
+    void aLearnedFactRanksAboveTheTurnItWasLearnedFrom() {
+        String user = TestInfra.uniqueId("ltm");
+        String session = TestInfra.uniqueId("s");
+        say(user, session, "job", "Since March I work at Globex.", "2026-05-04T10:00:00Z");
+        String filter = "\"user_id\": {\"eq\": \"%s\"}".formatted(user);
+        await().atMost(APPLIED)
+                .untilAsserted(
+                        () -> assertThat(search("{" + filter + "}").get("total").asInt())
+                                .isEqualTo(2));
+
+        for (String mode : List.of("semantic", "keyword", "hybrid")) {
+            JsonNode hits = search("{\"text\": \"Where does the user work? Globex\", \"search_mode\": \"" + mode
+                    + "\", \"recency_boost\": false, " + filter + "}");
+            JsonNode first = hits.get("memories").get(0);
+            assertThat(first.get("text").asString()).as(mode).isEqualTo("User works at Globex.");
+            assertThat(first.get("extracted_from").get(0).asString()).isEqualTo("job");
+            assertThat(hits.get("memories").get(1).get("memory_type").asString())
+                    .isEqualTo("message");
+        }
     }
 
     @Test

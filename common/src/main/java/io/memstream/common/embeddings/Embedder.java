@@ -3,26 +3,57 @@ package io.memstream.common.embeddings;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.e5smallv2q.E5SmallV2QuantizedEmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Embeds texts in batches and hands them out in the form pgvector reads. */
+/**
+ * Embeds texts in batches and hands them out in the form pgvector reads. Stored texts and search
+ * queries are embedded apart: e5 and bge were trained with a marker on one side or both, and a query
+ * embedded like a passage lands farther from the passages that answer it.
+ */
 public final class Embedder {
 
     private final EmbeddingModel model;
     private final int batchSize;
     private final String name;
+    private final String documentPrefix;
+    private final String queryPrefix;
 
     public Embedder(EmbeddingModel model, int batchSize, String name) {
+        this(model, batchSize, name, "", "");
+    }
+
+    private Embedder(EmbeddingModel model, int batchSize, String name, String documentPrefix, String queryPrefix) {
         this.model = model;
         this.batchSize = batchSize;
         this.name = name;
+        this.documentPrefix = documentPrefix;
+        this.queryPrefix = queryPrefix;
     }
 
     public static Embedder create(EmbeddingSettings settings) {
         if (settings.provider().equals("local")) {
-            return new Embedder(new AllMiniLmL6V2EmbeddingModel(), settings.batchSize(), "all-minilm-l6-v2");
+            // The markers are the ones each model card prescribes.
+            return switch (settings.localModel()) {
+                case "e5-small-v2-q" ->
+                    new Embedder(
+                            new E5SmallV2QuantizedEmbeddingModel(),
+                            settings.batchSize(),
+                            "e5-small-v2-q",
+                            "passage: ",
+                            "query: ");
+                case "bge-small-en-v15-q" ->
+                    new Embedder(
+                            new BgeSmallEnV15QuantizedEmbeddingModel(),
+                            settings.batchSize(),
+                            "bge-small-en-v15-q",
+                            "",
+                            "Represent this sentence for searching relevant passages: ");
+                default -> new Embedder(new AllMiniLmL6V2EmbeddingModel(), settings.batchSize(), "all-minilm-l6-v2");
+            };
         }
         String model = settings.model() == null ? "text-embedding-3-small" : settings.model();
         EmbeddingModel remote = OpenAiEmbeddingModel.builder()
@@ -39,20 +70,26 @@ public final class Embedder {
         return name;
     }
 
-    /** One vector per text, in order, computed {@code batchSize} texts per model call. */
+    /** One vector per stored text, in order, computed {@code batchSize} texts per model call. */
     public List<float[]> embedAll(List<String> texts) {
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (int from = 0; from < texts.size(); from += batchSize) {
             List<TextSegment> batch = texts.subList(from, Math.min(texts.size(), from + batchSize)).stream()
-                    .map(TextSegment::from)
+                    .map(t -> TextSegment.from(documentPrefix + t))
                     .toList();
             model.embedAll(batch).content().forEach(e -> vectors.add(checked(e.vector())));
         }
         return vectors;
     }
 
+    /** The vector of one stored text (a memory, a turn). */
     public float[] embed(String text) {
         return embedAll(List.of(text)).getFirst();
+    }
+
+    /** The vector of a search query, to compare with stored texts' vectors of the same model. */
+    public float[] embedQuery(String text) {
+        return checked(model.embed(queryPrefix + text).content().vector());
     }
 
     private float[] checked(float[] vector) {

@@ -21,8 +21,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Gives a vector to every memory and turn that has none: rows the sinks wrote while the model failed,
- * and rows from before embeddings existed. Each update checks that the text is still the one that
+ * Gives a vector of the configured model to every memory and turn without one: rows the sinks wrote
+ * while the model failed, rows from before embeddings existed, and rows another model embedded (after
+ * a change of model; vectors of two models are never compared, so search skips those rows until they
+ * are done, and {@code GET /v1/search-index} shows how far it got). Each update checks that the text is still the one that
  * was embedded, so it never races a newer write; running it on several instances is harmless.
  *
  * <p>A text the model refuses while it embeds others is counted against its row, once per run; after
@@ -85,11 +87,14 @@ class EmbeddingBackfill {
      * if the model is not answering. Returns how many got a vector.
      */
     private int fill(Table table) {
+        // Written as two ranges, "another model" is served by the index on embedding_model and costs
+        // nothing once every row has the configured one.
+        String stale = "(embedding IS NULL OR embedding_model < ? OR embedding_model > ?)";
+        String model = embedder.name();
         String select = "SELECT tenant_id, " + table.id() + " AS id, " + table.text() + " AS text, embedding_attempts"
-                + " FROM " + table.name() + " WHERE embedding IS NULL AND embedding_attempts < ?"
+                + " FROM " + table.name() + " WHERE " + stale + " AND embedding_attempts < ?"
                 + " AND (tenant_id, " + table.id() + ") > (?, ?) ORDER BY tenant_id, " + table.id() + " LIMIT " + BATCH;
-        String where =
-                " WHERE tenant_id = ? AND " + table.id() + " = ? AND " + table.text() + " = ? AND embedding IS NULL";
+        String where = " WHERE tenant_id = ? AND " + table.id() + " = ? AND " + table.text() + " = ? AND " + stale;
         int filled = 0;
         String afterTenant = "";
         String afterId = "";
@@ -98,6 +103,8 @@ class EmbeddingBackfill {
                     select,
                     (rs, i) -> new Missing(
                             rs.getString("tenant_id"), rs.getString("id"), rs.getString("text"), rs.getInt(4)),
+                    model,
+                    model,
                     maxAttempts,
                     afterTenant,
                     afterId);
@@ -113,15 +120,16 @@ class EmbeddingBackfill {
             for (int i = 0; i < missing.size(); i++) {
                 Missing m = missing.get(i);
                 switch (results.get(i)) {
-                    case Result.Vector v -> vectors.add(new Object[] {v.literal(), m.tenant(), m.id(), m.text()});
+                    case Result.Vector v ->
+                        vectors.add(new Object[] {v.literal(), model, m.tenant(), m.id(), m.text(), model, model});
                     case Result.Refused r -> refused(table, where, m, r.reason());
                     case Result.Unavailable u -> {
                         // Not the text's fault: nothing is counted.
                     }
                 }
             }
-            for (int count :
-                    jdbc.batchUpdate("UPDATE " + table.name() + " SET embedding = ?::vector" + where, vectors)) {
+            for (int count : jdbc.batchUpdate(
+                    "UPDATE " + table.name() + " SET embedding = ?::vector, embedding_model = ?" + where, vectors)) {
                 filled += Math.max(count, 0);
             }
             if (missing.size() < BATCH) {
@@ -141,7 +149,9 @@ class EmbeddingBackfill {
                 "UPDATE " + table.name() + " SET embedding_attempts = embedding_attempts + 1" + where,
                 row.tenant(),
                 row.id(),
-                row.text());
+                row.text(),
+                embedder.name(),
+                embedder.name());
     }
 
     private void publish(Table table, Missing row, String reason) {

@@ -36,18 +36,22 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
     private static final String UPSERT_CURRENT = """
             INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, memory_type, topics, entities,
                                confidence, source_turn_ids, valid_from, valid_to, last_seen_at, session_id,
-                               event_date, pinned, extractor, memory_hash, embedding)
-            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector)
+                               event_date, pinned, extractor, memory_hash, embedding, embedding_model, search_length)
+            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector, ?,
+                    memstream_term_count(to_tsvector('english', ?)))
             ON CONFLICT (tenant_id, user_id, namespace, fact_key) DO UPDATE SET
                 id = excluded.id, value = excluded.value, text = excluded.text, memory_type = excluded.memory_type,
                 topics = excluded.topics, entities = excluded.entities, confidence = excluded.confidence,
                 source_turn_ids = excluded.source_turn_ids, valid_from = excluded.valid_from,
                 valid_to = excluded.valid_to, last_seen_at = excluded.last_seen_at, session_id = excluded.session_id,
                 event_date = excluded.event_date, pinned = excluded.pinned, extractor = excluded.extractor,
-                memory_hash = excluded.memory_hash, updated_at = now(),
+                memory_hash = excluded.memory_hash, updated_at = now(), search_length = excluded.search_length,
                 -- A vector is kept only for the very text it was made from; otherwise the backfill makes one.
                 embedding = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding
                                  WHEN facts.id = excluded.id AND facts.text = excluded.text THEN facts.embedding END,
+                embedding_model = CASE WHEN excluded.embedding IS NOT NULL THEN excluded.embedding_model
+                                       WHEN facts.id = excluded.id AND facts.text = excluded.text
+                                       THEN facts.embedding_model END,
                 -- A new text gets the backfill's full count of tries, whatever the model made of the old one.
                 embedding_attempts = CASE WHEN facts.id = excluded.id AND facts.text = excluded.text
                                           THEN facts.embedding_attempts ELSE 0 END,
@@ -161,7 +165,7 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
         ps.setString(7, f.text());
     }
 
-    private static void bindCurrent(PreparedStatement ps, Fact f, String embedding) throws SQLException {
+    private void bindCurrent(PreparedStatement ps, Fact f, String embedding) throws SQLException {
         bindIdentity(ps, f);
         ps.setString(8, f.memoryType());
         ps.setArray(9, textArray(ps, f.topics()));
@@ -177,6 +181,8 @@ class FactChangelogSink extends PostgresSink<FactEvent> {
         ps.setString(19, f.extractor());
         ps.setString(20, MemoryKeys.contentHash(f.text()));
         ps.setString(21, embedding);
+        ps.setString(22, embedding == null ? null : embedder.name());
+        ps.setString(23, f.text());
     }
 
     private static void bindHistory(PreparedStatement ps, FactEvent e) throws SQLException {

@@ -18,11 +18,20 @@ class TurnArchiveSink extends PostgresSink<Turn> {
     static final String NAME = "turns";
 
     // A turn re-sent with the same id (by the same user: ids are the clients', unique per user) is
-    // the same turn: the first copy stays.
+    // the same turn: the first copy stays. Its keyword index holds its context too (the session's day
+    // and the turn before it, found among the rows this transaction already inserted, so a batch of
+    // one session indexes each turn with the one before it); its text stays its own.
     private static final String INSERT = """
             INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,
-                                            created_at, accepted_at, embedding)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector)
+                                            created_at, accepted_at, embedding, embedding_model, search_index,
+                                            search_length)
+            SELECT t.*, ix.v, memstream_term_count(ix.v)
+            FROM (VALUES (?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?::vector, ?))
+                     AS t (tenant_id, turn_id, namespace, user_id, session_id, role, content, created_at,
+                           accepted_at, embedding, embedding_model),
+                 LATERAL (SELECT to_tsvector('english', memstream_turn_context(t.tenant_id, t.user_id, t.namespace,
+                                     t.session_id, t.created_at) || ' ' || t.content) AS v) ix
+            WHERE true
             ON CONFLICT (tenant_id, (COALESCE(user_id, '')), turn_id) DO NOTHING
             """;
 
@@ -65,7 +74,9 @@ class TurnArchiveSink extends PostgresSink<Turn> {
             ps.setString(7, t.content());
             ps.setTimestamp(8, Timestamps.of("created_at", t.createdAt()));
             ps.setTimestamp(9, Timestamps.of("accepted_at", t.acceptedAt()));
-            ps.setString(10, embeddings.get(t));
+            String vector = embeddings.get(t);
+            ps.setString(10, vector);
+            ps.setString(11, vector == null ? null : embedder.name());
         });
     }
 }

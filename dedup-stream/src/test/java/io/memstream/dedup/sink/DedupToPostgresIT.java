@@ -48,6 +48,7 @@ class DedupToPostgresIT {
                 () -> Path.of("target", "streams-" + RUN).toAbsolutePath().toString());
         registry.add("memstream.sink.offsets-scope", () -> RUN);
         registry.add("memstream.embeddings.backfill-interval", () -> "300ms");
+        registry.add("memstream.search-index.backfill-interval", () -> "300ms");
     }
 
     @Autowired
@@ -147,6 +148,90 @@ class DedupToPostgresIT {
                                 tenant,
                                 tenant))
                         .isEqualTo(2));
+    }
+
+    /** Whether the turn's keyword index holds this word (as a lexeme of the English configuration). */
+    private boolean indexed(String tenant, String turnId, String word) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT coalesce(bool_or(search_index @@ plainto_tsquery('english', ?)), false) FROM conversation_turns"
+                        + " WHERE tenant_id = ? AND turn_id = ?",
+                Boolean.class,
+                word,
+                tenant,
+                turnId));
+    }
+
+    @Test
+    void aTurnIsIndexedWithItsSessionsDayAndThePreviousTurnAndKeepsItsOwnText() {
+        String tenant = TestInfra.uniqueId("t");
+        Instant tuesday = Instant.parse("2026-11-03T09:00:00Z");
+        Turn question = new Turn("q", tenant, "default", "u", "s", "user", "Where should I move?", tuesday, tuesday);
+        Turn answer = new Turn(
+                "a", tenant, "default", "u", "s", "assistant", "Lisbon has the sea.", tuesday.plusSeconds(5), tuesday);
+        // One session, so one partition: the answer comes second, in the same batch or a later one.
+        TopicWriter.send(Topics.TURNS, question.sessionKey(), question);
+        TopicWriter.send(Topics.TURNS, answer.sessionKey(), answer);
+
+        await().atMost(PIPELINE).until(() -> indexed(tenant, "a", "lisbon"));
+        assertThat(indexed(tenant, "a", "move")).as("the previous turn's words").isTrue();
+        assertThat(indexed(tenant, "a", "Tuesday")).as("the session's day").isTrue();
+        assertThat(indexed(tenant, "a", "November")).isTrue();
+        assertThat(indexed(tenant, "q", "lisbon"))
+                .as("a turn is not indexed with the next one")
+                .isFalse();
+        assertThat(jdbc.queryForMap(
+                        "SELECT content, embedding_model, embedding IS NOT NULL AS embedded FROM conversation_turns"
+                                + " WHERE tenant_id = ? AND turn_id = 'a'",
+                        tenant))
+                .containsEntry("content", "Lisbon has the sea.")
+                .containsEntry("embedding_model", "e5-small-v2-q")
+                .containsEntry("embedded", true);
+    }
+
+    @Test
+    void turnsArchivedBeforeContextualIndexingAreIndexedInTheBackground() {
+        String tenant = TestInfra.uniqueId("t");
+        for (String[] turn : List.of(
+                new String[] {"t-1", "I adopted a beagle.", "2026-10-01T10:00:00Z"},
+                new String[] {"t-2", "What is its name?", "2026-10-01T10:01:00Z"})) {
+            jdbc.update(
+                    "INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,"
+                            + " created_at, accepted_at) VALUES (?, ?, 'default', 'u', 's', 'user', ?, ?::timestamptz, now())",
+                    tenant,
+                    turn[0],
+                    turn[1],
+                    turn[2]);
+        }
+
+        await().atMost(PIPELINE).until(() -> indexed(tenant, "t-2", "beagle"));
+        assertThat(jdbc.queryForList(
+                        "SELECT search_length FROM conversation_turns WHERE tenant_id = ? ORDER BY turn_id",
+                        Integer.class,
+                        tenant))
+                // "Thursday 1 October 2026" is 4 words; t-1 has 2 more (adopted, beagle), t-2 those
+                // of t-1 and its own "name".
+                .containsExactly(6, 7);
+    }
+
+    @Test
+    void aVectorOfAnotherModelIsReplacedByOneOfTheConfiguredModel() {
+        String tenant = TestInfra.uniqueId("t");
+        jdbc.update(
+                "INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence, valid_from,"
+                        + " last_seen_at, embedding, embedding_model) VALUES (?, ?, 'u', 'default', 'drink', '\"tea\"',"
+                        + " 'User likes tea.', 0.8, now(), now(), array_fill(0.05, ARRAY[384])::vector, 'all-minilm-l6-v2')",
+                TestInfra.uniqueId("f"),
+                tenant);
+
+        await().atMost(PIPELINE)
+                .until(() -> "e5-small-v2-q"
+                        .equals(jdbc.queryForObject(
+                                "SELECT embedding_model FROM facts WHERE tenant_id = ?", String.class, tenant)));
+        assertThat(jdbc.queryForObject(
+                        "SELECT embedding <> array_fill(0.05, ARRAY[384])::vector FROM facts WHERE tenant_id = ?",
+                        Boolean.class,
+                        tenant))
+                .isTrue();
     }
 
     @Test

@@ -35,7 +35,7 @@ class JobStore {
     private static final String FACT_COLUMNS = """
             id, tenant_id, user_id, namespace, fact_key, value, text, memory_type, topics, entities, confidence,
             source_turn_ids, valid_from, valid_to, last_seen_at, created_at, updated_at, embedding, session_id,
-            event_date, pinned, extractor, memory_hash, access_count, last_accessed""";
+            event_date, pinned, extractor, memory_hash, access_count, last_accessed, search_length, embedding_model""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;

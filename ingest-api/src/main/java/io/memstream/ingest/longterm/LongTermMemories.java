@@ -145,7 +145,7 @@ public class LongTermMemories {
         List<FactCandidate> out = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             FactCandidate c = candidates.get(i);
-            out.add(store.mostSimilar(c.factKey(), vectors.get(i), 1 - settings.similarityThreshold())
+            out.add(store.mostSimilar(c.factKey(), vectors.get(i), embedder.name(), 1 - settings.similarityThreshold())
                     .map(similar -> retarget(c, similar))
                     .orElse(c));
         }

@@ -92,8 +92,11 @@ class MemoryStore {
                 id);
     }
 
-    /** The free-text memory of the same user and namespace nearest in meaning, if within the distance. */
-    Optional<StoredMemory> mostSimilar(FactKey key, float[] vector, double maxDistance) {
+    /**
+     * The free-text memory of the same user and namespace nearest in meaning, if within the distance,
+     * among those embedded by {@code model} (another model's vectors are not comparable).
+     */
+    Optional<StoredMemory> mostSimilar(FactKey key, float[] vector, String model, double maxDistance) {
         return jdbc
                 .query(
                         // The vector is parsed once (a generic plan would otherwise parse it per row).
@@ -102,7 +105,8 @@ class MemoryStore {
                                 + " JOIN visible_facts f ON f.tenant_id = m.tenant_id AND f.user_id = m.user_id AND f.namespace = m.namespace"
                                 + " AND f.fact_key = m.fact_key"
                                 + " WHERE m.tenant_id = ? AND m.user_id = ? AND m.namespace = ?"
-                                + " AND m.fact_key LIKE 'memory:%' AND m.embedding <=> q.v <= ?"
+                                + " AND m.fact_key LIKE 'memory:%' AND m.embedding_model = ?"
+                                + " AND m.embedding <=> q.v <= ?"
                                 + " ORDER BY m.embedding <=> q.v LIMIT 1",
                         (rs, i) -> new StoredMemory(
                                 record(rs),
@@ -112,9 +116,36 @@ class MemoryStore {
                         key.tenantId(),
                         key.userId(),
                         key.namespace(),
+                        model,
                         maxDistance)
                 .stream()
                 .findFirst();
+    }
+
+    /**
+     * The turns of {@code turn}'s session just before and just after it, up to {@code n} each, in the
+     * session's order. Same tenant, user and namespace as the turn.
+     */
+    List<MemoryRecord> adjacentTurns(String tenant, MemoryRecord turn, int n) {
+        String side = "SELECT " + COLUMNS + " FROM long_term_memories m WHERE m.tenant_id = ?"
+                + " AND m.memory_type = 'message' AND COALESCE(m.user_id, '') = ? AND m.namespace = ?"
+                + " AND m.session_id = ? AND m.created_at %s ? ORDER BY m.created_at %s, m.id LIMIT ?";
+        String user = Objects.requireNonNullElse(turn.userId(), "");
+        Timestamp at = Timestamp.from(turn.createdAt());
+        java.util.function.BiFunction<String, String, List<MemoryRecord>> turns = (comparison, order) -> jdbc.query(
+                side.formatted(comparison, order),
+                (rs, i) -> record(rs),
+                tenant,
+                user,
+                turn.namespace(),
+                turn.sessionId(),
+                at,
+                n);
+        List<MemoryRecord> before = turns.apply("<", "DESC");
+        List<MemoryRecord> after = turns.apply(">", "ASC");
+        List<MemoryRecord> out = new ArrayList<>(before.reversed());
+        out.addAll(after);
+        return out;
     }
 
     /**

@@ -7,6 +7,9 @@ import tools.jackson.databind.JsonNode;
  * error names the filter and what form it should take.
  *
  * @param text empty or absent: a listing by the filters alone
+ * @param expandNeighbours Memstream's own: for each conversation-turn hit, up to this many turns on
+ *     each side of it in its session, returned after the hits and within {@code limit} (0 to 5,
+ *     default 0)
  */
 public record SearchRequest(
         String text,
@@ -31,7 +34,8 @@ public record SearchRequest(
         Double recencyFreshnessWeight,
         Double recencyNoveltyWeight,
         Double recencyHalfLifeLastAccessDays,
-        Double recencyHalfLifeCreatedDays) {
+        Double recencyHalfLifeCreatedDays,
+        Integer expandNeighbours) {
 
     /** The same request with other text (the memory prompt searches for its query). */
     public SearchRequest withText(String newText) {
@@ -58,6 +62,7 @@ public record SearchRequest(
                 recencyFreshnessWeight,
                 recencyNoveltyWeight,
                 recencyHalfLifeLastAccessDays,
-                recencyHalfLifeCreatedDays);
+                recencyHalfLifeCreatedDays,
+                expandNeighbours);
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /** API keys bind the tenant; no route lets one tenant see or touch another's data. */
 @TestPropertySource(properties = {"memstream.auth.enabled=true"})
@@ -324,5 +325,45 @@ class TenantIsolationIT extends RunningIngestApi {
                 .filteredOn(t -> t.turnId().equals(claimed))
                 .extracting(Turn::userId)
                 .containsExactlyInAnyOrder(attacker, victim);
+    }
+
+    @Test
+    void searchIndexProgressCountsTheCallersRowsOnly() {
+        String alice = TestInfra.uniqueId("alice");
+        String bob = TestInfra.uniqueId("bob");
+        for (String[] row :
+                List.of(new String[] {alice, "e5-small-v2-q", "x"}, new String[] {bob, "all-minilm-l6-v2", null})) {
+            jdbc.update(
+                    "INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,"
+                            + " created_at, accepted_at, embedding, embedding_model, search_index)"
+                            + " VALUES (?, ?, 'default', ?, 's', 'user', 'I like tea.', now(), now(),"
+                            + " array_fill(0.1, ARRAY[384])::vector, ?, CASE WHEN ? IS NULL THEN NULL ELSE to_tsvector('tea') END)",
+                    a,
+                    TestInfra.uniqueId("t"),
+                    row[0],
+                    row[1],
+                    row[2]);
+        }
+        jdbc.update(
+                "INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,"
+                        + " created_at, accepted_at) VALUES (?, ?, 'default', ?, 's', 'user', 'Not mine.', now(), now())",
+                b,
+                TestInfra.uniqueId("t"),
+                alice);
+
+        JsonNode tenant = tenantA.get("/v1/search-index").body();
+        assertThat(tenant.get("model").asString()).isEqualTo("e5-small-v2-q");
+        assertThat(tenant.get("turns").asInt()).isEqualTo(2);
+        assertThat(tenant.get("turns_with_context").asInt()).isEqualTo(1);
+        assertThat(tenant.get("rows_with_vector").asInt())
+                .as("another model's vector does not count")
+                .isEqualTo(1);
+        assertThat(tenant.get("complete").asBoolean()).isFalse();
+        JsonNode own = anonymous
+                .withKey(keys.create(a, alice, "end-user token"))
+                .get("/v1/search-index")
+                .body();
+        assertThat(own.get("rows").asInt()).isEqualTo(1);
+        assertThat(own.get("complete").asBoolean()).isTrue();
     }
 }

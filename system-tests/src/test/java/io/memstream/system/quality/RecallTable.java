@@ -66,6 +66,11 @@ public final class RecallTable {
         return cell == null ? Double.NaN : cell.mean(index(k));
     }
 
+    /** Share of fact questions whose fact was among the first k of a search in this mode. */
+    public double factsInTop(String mode, int k) {
+        return facts.get(mode).mean(index(k));
+    }
+
     private List<String> groups() {
         List<String> groups = new ArrayList<>(List.of(ALL));
         splits.forEach(s -> groups.add("split " + s));
