@@ -21,6 +21,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.core.CleanupConfig;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -75,6 +77,21 @@ class DedupKafkaConfig {
         return Map.of(
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingHandler.class,
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProductionHandler.class);
+    }
+
+    /**
+     * The local state is wiped at every start and rebuilt from the store's changelog, which holds
+     * committed state only. After a SIGKILL, Kafka Streams (4.2.2) finds the store directories
+     * without a checkpoint and treats the tasks as corrupted: it closes them dirty, rebalances and
+     * revives them, and in KillAndRestartIT that path lost the first candidates of partitions the
+     * killed process had not committed (5 of 8 runs here, and on CI; the input offsets and the
+     * restored changelog were right, see the commit that added this). Starting from an empty state
+     * directory takes the plain restore path instead: 0 of 4 runs lost anything. The cost is a full
+     * restore at every start, which an unclean stop needs anyway.
+     */
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer wipeLocalStateOnStart() {
+        return factoryBean -> factoryBean.setCleanupConfig(new CleanupConfig(true, false));
     }
 
     @Bean

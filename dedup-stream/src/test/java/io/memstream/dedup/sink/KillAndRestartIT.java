@@ -232,6 +232,24 @@ class KillAndRestartIT {
         return n == null ? 0 : n;
     }
 
+    /** The warnings and errors of both processes, for a failure's message: what went wrong is there. */
+    private static String childProblems() {
+        List<String> lines = new ArrayList<>();
+        for (String name : List.of("first", "second")) {
+            Path log = Path.of("target", "kill-and-restart-" + name + ".log");
+            try {
+                Files.readAllLines(log).stream()
+                        .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                        .filter(l -> !l.contains("CudaUtils") && !l.contains("HuggingFaceTokenizer"))
+                        .limit(20)
+                        .forEach(l -> lines.add(name + ": " + l));
+            } catch (IOException e) {
+                lines.add(name + ": no log (" + e.getMessage() + ")");
+            }
+        }
+        return lines.isEmpty() ? "no warnings in either process's log" : String.join("\n", lines);
+    }
+
     /** dedup-stream in a JVM of its own, on this test's broker and database. */
     private Process startDedupStream(String name) throws IOException {
         Map<String, Object> properties = new HashMap<>(TestInfra.properties());
@@ -293,7 +311,9 @@ class KillAndRestartIT {
                     assertThat(second.isAlive())
                             .as("the restarted dedup-stream died; see its log")
                             .isTrue();
-                    assertThat(storedRows()).isGreaterThanOrEqualTo(expectedRows);
+                    assertThat(storedRows())
+                            .as(() -> "rows of the restarted process; warnings:\n" + childProblems())
+                            .isGreaterThanOrEqualTo(expectedRows);
                 });
 
         assertThat(storedFacts()).containsExactlyElementsOf(workload.facts());
