@@ -259,6 +259,8 @@ class KillAndRestartIT {
                 "spring.kafka.streams.state-dir",
                 Path.of("target", "streams-" + RUN).toAbsolutePath().toString());
         properties.put("memstream.sink.offsets-scope", RUN);
+        // Kafka is at ERROR in the tests' logback; its Streams warnings are what a failure here needs.
+        properties.put("logging.level.org.apache.kafka.streams", "WARN");
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx768m",

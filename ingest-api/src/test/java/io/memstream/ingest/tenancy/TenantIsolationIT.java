@@ -337,7 +337,7 @@ class TenantIsolationIT extends RunningIngestApi {
                     "INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,"
                             + " created_at, accepted_at, embedding, embedding_model, search_index)"
                             + " VALUES (?, ?, 'default', ?, 's', 'user', 'I like tea.', now(), now(),"
-                            + " array_fill(0.1, ARRAY[384])::vector, ?, CASE WHEN ? IS NULL THEN NULL ELSE to_tsvector('tea') END)",
+                            + " array_fill(0.1, ARRAY[384])::vector, ?, CASE WHEN CAST(? AS text) IS NULL THEN NULL ELSE to_tsvector('tea') END)",
                     a,
                     TestInfra.uniqueId("t"),
                     row[0],
