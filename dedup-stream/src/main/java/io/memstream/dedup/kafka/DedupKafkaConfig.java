@@ -85,14 +85,17 @@ class DedupKafkaConfig {
     /**
      * Two guards against a restart after SIGKILL losing candidates (KillAndRestartIT lost the first
      * candidates of partitions the killed process had not committed in about half of its runs, on
-     * CI as here, with Kafka Streams 4.2.2):
+     * CI as here, with Kafka Streams 4.2.1 and 4.2.2):
      *
      * <ul>
      *   <li>every input partition has a committed offset before the topology starts ({@link
      *       InitialOffsets}), so Streams always has a position to return to;
      *   <li>the local state is wiped at every start and rebuilt from the store's changelog (committed
      *       state only), so Streams never takes its "corrupted task" path (a store directory without
-     *       checkpoint under EOS: close dirty, rebalance, revive), in which the loss was first seen.
+     *       checkpoint under EOS: close dirty, rebalance, revive), in which the loss was first seen,
+     *       nor trusts a checkpoint 4.2.1 leaves behind while a task runs (KAFKA-20685, fixed in
+     *       4.2.2, whose consumer we cannot use: its offsetsForTimes timed out against the 4.2.1
+     *       brokers, failing every replay job with a start time).
      * </ul>
      *
      * The cost is a full restore at every start, which an unclean stop needs anyway.

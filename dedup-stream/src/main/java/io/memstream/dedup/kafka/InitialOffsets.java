@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives every partition of the topology's input a committed offset for the Streams group before
- * the topology starts: the partition's start, where the group has none yet. Kafka Streams (4.2.2)
- * lost the first records of partitions without a committed offset when a process restarted after a
- * SIGKILL (KillAndRestartIT, about half of the runs): the records were consumed, their effects were
- * rolled back with the aborted transaction, and nothing sent the consumer back, since there was no
- * committed position to return to. With one committed for every partition from the first start,
- * the group always has one. Only an empty group accepts offsets: while the killed process's member
- * is still in the group nothing is written, and none is needed, since the first start wrote them.
+ * the topology starts: the partition's start, where the group has none yet. In KillAndRestartIT,
+ * a restart after SIGKILL lost the first candidates of partitions the killed process had never
+ * committed (Kafka Streams 4.2.2, about half of the runs); with a committed offset for every
+ * partition from the first start, that condition never arises. It made the losses rarer, not
+ * impossible (see DedupKafkaConfig). Only an empty group accepts offsets: while a killed process's
+ * member is still in the group nothing is written, and none is needed, since the first start wrote
+ * them.
  */
 final class InitialOffsets {
 
