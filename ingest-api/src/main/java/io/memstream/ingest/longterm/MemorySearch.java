@@ -91,15 +91,17 @@ public class MemorySearch {
         if (neighbours < 0 || neighbours > MAX_NEIGHBOURS) {
             throw new InvalidFieldException("expand_neighbours", "must be between 0 and " + MAX_NEIGHBOURS);
         }
+        // Embedded once: a page past the end ranks a second time to count, with the same vector.
+        String vector = hasText && !mode.equals("keyword") ? Embedder.literal(embedder.embedQuery(r.text())) : null;
         Page page = hasText
-                ? ranked(mode, alpha, recency, r.distanceThreshold(), where, r.text(), limit, offset)
+                ? ranked(mode, alpha, recency, r.distanceThreshold(), where, r.text(), vector, limit, offset)
                 : listed(recency, where, limit, offset);
         List<MemoryRecordResult> hits = page.hits();
         long total = page.total();
         if (hits.isEmpty() && offset > 0) {
             // A page past the end has no rows to carry the count: the first page's row does.
             total = hasText
-                    ? ranked(mode, alpha, recency, r.distanceThreshold(), where, r.text(), 1, 0)
+                    ? ranked(mode, alpha, recency, r.distanceThreshold(), where, r.text(), vector, 1, 0)
                             .total()
                     : count(where);
         }
@@ -136,12 +138,13 @@ public class MemorySearch {
             Double threshold,
             SqlWhere where,
             String text,
+            String vector,
             int limit,
             int offset) {
         boolean semantic = !mode.equals("keyword");
         boolean keyword = !mode.equals("semantic");
         List<Object> args = new ArrayList<>();
-        args.add(semantic ? Embedder.literal(embedder.embedQuery(text)) : null);
+        args.add(vector);
         args.add(text);
         args.add(text);
         StringBuilder sql = new StringBuilder(QUERY);
