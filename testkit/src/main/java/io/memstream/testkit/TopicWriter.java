@@ -2,11 +2,15 @@ package io.memstream.testkit;
 
 import io.memstream.common.topics.TopicSpec;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Writes records straight onto a topic of the shared broker, including ones no serde would write. */
@@ -22,7 +26,7 @@ public final class TopicWriter {
     }
 
     /** Many records through one producer, in order, all acknowledged before it returns. */
-    public static <K, V> void sendAll(TopicSpec<K, V> spec, java.util.List<java.util.Map.Entry<K, V>> records) {
+    public static <K, V> void sendAll(TopicSpec<K, V> spec, List<Map.Entry<K, V>> records) {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedKafka.bootstrapServers(),
@@ -32,8 +36,23 @@ public final class TopicWriter {
                 true);
         try (KafkaProducer<K, V> producer = new KafkaProducer<>(
                 config, spec.keySerde().serializer(), spec.valueSerde().serializer())) {
-            records.forEach(r -> producer.send(new ProducerRecord<>(spec.name(), r.getKey(), r.getValue())));
+            // Every send is awaited: a record the broker refused must fail the test that needed it, not
+            // quietly leave its topic one record short.
+            List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+            records.forEach(r -> sent.add(producer.send(new ProducerRecord<>(spec.name(), r.getKey(), r.getValue()))));
             producer.flush();
+            for (int i = 0; i < sent.size(); i++) {
+                try {
+                    sent.get(i).get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(
+                            "record " + i + " of " + sent.size() + " for " + spec.name() + " was not written",
+                            e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while writing to " + spec.name(), e);
+                }
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import io.memstream.dedup.DedupStreamApplication;
 import io.memstream.dedup.merge.DedupSettings;
 import io.memstream.dedup.merge.FactMerger;
 import io.memstream.dedup.merge.FactState;
+import io.memstream.testkit.SharedKafka;
 import io.memstream.testkit.TestDatabase;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicWriter;
@@ -27,6 +28,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -250,6 +256,27 @@ class KillAndRestartIT {
         return lines.isEmpty() ? "no warnings in either process's log" : String.join("\n", lines);
     }
 
+    /** Records on the candidates topic, from every test of this JVM: the sum of its end offsets. */
+    private static long candidatesOnTopic() throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
+            String topic = Topics.FACT_CANDIDATES.name();
+            int partitions = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .size();
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(ends).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+                    .sum();
+        }
+    }
+
     /** dedup-stream in a JVM of its own, on this test's broker and database. */
     private Process startDedupStream(String name) throws IOException {
         Map<String, Object> properties = new HashMap<>(TestInfra.properties());
@@ -284,11 +311,16 @@ class KillAndRestartIT {
     void aWriterKilledMidStreamEndsWithExactlyTheRowsOfApplyingEachCandidateOnce() throws Exception {
         Workload workload = workload();
         int expectedRows = workload.facts().size() + workload.history().size();
+        long before = candidatesOnTopic();
         TopicWriter.sendAll(
                 Topics.FACT_CANDIDATES,
                 workload.candidates().stream()
                         .map(c -> Map.entry(c.factKey(), c))
                         .toList());
+        // The comparison below is only fair if the topic holds every candidate of the workload.
+        assertThat(candidatesOnTopic() - before)
+                .as("candidates on the topic")
+                .isEqualTo(workload.candidates().size());
 
         Process first = startDedupStream("first");
         await().atMost(Duration.ofMinutes(3))
