@@ -4,16 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.memstream.common.topics.Topics;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A barrier for tests that assert that a candidate changed nothing: nothing to wait for appears, so
@@ -27,7 +23,7 @@ public final class DedupProgress {
 
     /** Waits until the dedup application has merged every candidate written before this call. */
     public static void awaitMerged(String applicationId, Duration atMost) {
-        Map<TopicPartition, Long> written = candidatesEndOffsets();
+        Map<TopicPartition, Long> written = TopicProbe.endOffsets(Topics.FACT_CANDIDATES.name());
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
             await().atMost(atMost)
@@ -45,19 +41,5 @@ public final class DedupProgress {
             OffsetAndMetadata at = committed.get(e.getKey());
             return e.getValue() == 0 || (at != null && at.offset() >= e.getValue());
         });
-    }
-
-    private static Map<TopicPartition, Long> candidatesEndOffsets() {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                SharedKafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed");
-        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.FACT_CANDIDATES.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            return consumer.endOffsets(partitions);
-        }
     }
 }

@@ -23,6 +23,21 @@ public final class TopicProbe {
                 .toList();
     }
 
+    /** Each partition's end offset as a read_committed reader sees it: what has been written so far. */
+    public static Map<TopicPartition, Long> endOffsets(String topic) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedKafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
+        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            return consumer.endOffsets(partitions);
+        }
+    }
+
     /** Every record currently on the topic, as raw bytes with headers. */
     public static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
         Map<String, Object> config = Map.of(

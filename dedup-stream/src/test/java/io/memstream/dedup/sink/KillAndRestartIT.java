@@ -13,9 +13,9 @@ import io.memstream.dedup.DedupStreamApplication;
 import io.memstream.dedup.merge.DedupSettings;
 import io.memstream.dedup.merge.FactMerger;
 import io.memstream.dedup.merge.FactState;
-import io.memstream.testkit.SharedKafka;
 import io.memstream.testkit.TestDatabase;
 import io.memstream.testkit.TestInfra;
+import io.memstream.testkit.TopicProbe;
 import io.memstream.testkit.TopicWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,11 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -257,24 +252,10 @@ class KillAndRestartIT {
     }
 
     /** Records on the candidates topic, from every test of this JVM: the sum of its end offsets. */
-    private static long candidatesOnTopic() throws Exception {
-        try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()))) {
-            String topic = Topics.FACT_CANDIDATES.name();
-            int partitions = admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .size();
-            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(ends).all().get().values().stream()
-                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
-                    .sum();
-        }
+    private static long candidatesOnTopic() {
+        return TopicProbe.endOffsets(Topics.FACT_CANDIDATES.name()).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     /** dedup-stream in a JVM of its own, on this test's broker and database. */
