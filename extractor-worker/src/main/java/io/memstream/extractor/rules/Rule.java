@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /** One pattern over a clause and what a match means. */
 record Rule(Pattern pattern, Function<Matcher, List<Statement>> meaning) {
 
-    List<Statement> apply(String clause) {
+    List<Statement> apply(CharSequence clause) {
         Matcher m = pattern.matcher(clause);
         return m.find() ? meaning.apply(m) : List.of();
     }
