@@ -52,13 +52,13 @@ class SearchQualityIT {
 
     /**
      * Recall@10 over all questions, about 0.05 under what was measured on 2026-12-02 with
-     * e5-small-v2 (quantized), BM25 and contextual turns (semantic 0.638, keyword 0.624, hybrid
-     * 0.744), so that only a real regression fails the build, not a ranking tweak.
+     * e5-small-v2 (quantized), BM25, and turns indexed with their context both ways (semantic 0.762,
+     * keyword 0.624, hybrid 0.790), so that only a real regression fails the build, not a ranking tweak.
      */
-    private static final Map<String, Double> FLOORS = Map.of("semantic", 0.58, "keyword", 0.57, "hybrid", 0.69);
+    private static final Map<String, Double> FLOORS = Map.of("semantic", 0.71, "keyword", 0.57, "hybrid", 0.74);
 
-    /** Share of fact questions whose fact is in a hybrid search's top 10 (measured: 0.844). */
-    private static final double FACTS_FLOOR = 0.75;
+    /** Share of fact questions whose fact is in a hybrid search's top 10 (measured: 0.875). */
+    private static final double FACTS_FLOOR = 0.78;
 
     private final Api api = new Api(Pipeline.shared().apiBaseUrl());
 

@@ -1,6 +1,7 @@
 package io.memstream.dedup.sink;
 
 import io.memstream.common.embeddings.Embedder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -27,8 +28,13 @@ final class BatchEmbeddings {
     /** What the model gave one text. */
     sealed interface Result {
 
-        /** A pgvector literal. */
-        record Vector(String literal) implements Result {}
+        /** A vector, written to Postgres as its {@link #literal}. */
+        record Vector(float[] values) implements Result {
+
+            String literal() {
+                return Embedder.literal(values);
+            }
+        }
 
         /** The model answers, but not for this text: asking again soon will not help. */
         record Refused(String reason) implements Result {}
@@ -57,6 +63,35 @@ final class BatchEmbeddings {
                 .toList();
     }
 
+    /**
+     * One {@link Embedder#turnVector} per conversation turn, in order, from its text and its text in
+     * context, embedded in one batch. A turn whose context alone is refused gets the vector of its
+     * own text; otherwise a turn gets a vector only if both did, and the failure that says more (the
+     * model away rather than refusing) is the turn's.
+     */
+    static List<Result> turns(Embedder embedder, List<String> texts, List<String> inContext) {
+        List<String> both = new ArrayList<>(texts);
+        both.addAll(inContext);
+        List<Result> results = embed(embedder, both);
+        List<Result> turns = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            Result alone = results.get(i);
+            Result read = results.get(texts.size() + i);
+            if (alone instanceof Result.Vector a && read instanceof Result.Vector c) {
+                turns.add(new Result.Vector(Embedder.turnVector(a.values(), c.values())));
+            } else if (alone instanceof Result.Vector a && read instanceof Result.Refused) {
+                // The context holds what the model refuses (the turn before, most likely): the turn
+                // read alone is still a vector of the model, and asking again would be refused again.
+                turns.add(a);
+            } else if (alone instanceof Result.Unavailable || read instanceof Result.Unavailable) {
+                turns.add(alone instanceof Result.Unavailable ? alone : read);
+            } else {
+                turns.add(alone instanceof Result.Refused ? alone : read);
+            }
+        }
+        return turns;
+    }
+
     /** One result per text, in order. */
     static List<Result> embed(Embedder embedder, List<String> texts) {
         if (texts.isEmpty()) {
@@ -64,7 +99,7 @@ final class BatchEmbeddings {
         }
         try {
             return embedder.embedAll(texts).stream()
-                    .<Result>map(v -> new Result.Vector(Embedder.literal(v)))
+                    .<Result>map(v -> new Result.Vector(v))
                     .toList();
         } catch (RuntimeException e) {
             if (!answers(embedder)) {
@@ -102,7 +137,7 @@ final class BatchEmbeddings {
             return;
         }
         for (int i = from; i < to; i++) {
-            results[i] = new Result.Vector(Embedder.literal(vectors.get(i - from)));
+            results[i] = new Result.Vector(vectors.get(i - from));
         }
     }
 

@@ -39,13 +39,21 @@ class EmbeddingBackfill {
     private static final int BATCH = 256;
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A table with rows to embed, and the topic its rows were written from. */
-    private record Table(String name, String id, String text, String origin) {}
+    /**
+     * A table with rows to embed, and the topic its rows were written from; for conversation turns,
+     * the expression of a turn read after its context (see {@code Embedder.turnVector}).
+     */
+    private record Table(String name, String id, String text, String origin, String inContext) {}
 
-    private static final Table FACTS = new Table("facts", "id", "text", Topics.FACT_CHANGELOG.name());
-    private static final Table TURNS = new Table("conversation_turns", "turn_id", "content", Topics.TURNS.name());
+    private static final Table FACTS = new Table("facts", "id", "text", Topics.FACT_CHANGELOG.name(), null);
+    private static final Table TURNS = new Table(
+            "conversation_turns",
+            "turn_id",
+            "content",
+            Topics.TURNS.name(),
+            "memstream_turn_context(tenant_id, user_id, namespace, session_id, created_at) || ' ' || content");
 
-    private record Missing(String tenant, String id, String text, int attempts) {}
+    private record Missing(String tenant, String id, String text, String inContext, int attempts) {}
 
     private final JdbcTemplate jdbc;
     private final Embedder embedder;
@@ -90,8 +98,9 @@ class EmbeddingBackfill {
         // Written as two ranges, "another model" is served by the index on embedding_model and costs
         // nothing once every row has the configured one.
         String stale = "(embedding IS NULL OR embedding_model < ? OR embedding_model > ?)";
-        String model = embedder.name();
-        String select = "SELECT tenant_id, " + table.id() + " AS id, " + table.text() + " AS text, embedding_attempts"
+        String model = table.inContext() == null ? embedder.name() : embedder.turnModelName();
+        String select = "SELECT tenant_id, " + table.id() + " AS id, " + table.text() + " AS text, "
+                + (table.inContext() == null ? "NULL::text" : table.inContext()) + " AS in_context, embedding_attempts"
                 + " FROM " + table.name() + " WHERE " + stale + " AND embedding_attempts < ?"
                 + " AND (tenant_id, " + table.id() + ") > (?, ?) ORDER BY tenant_id, " + table.id() + " LIMIT " + BATCH;
         String where = " WHERE tenant_id = ? AND " + table.id() + " = ? AND " + table.text() + " = ? AND " + stale;
@@ -102,7 +111,11 @@ class EmbeddingBackfill {
             List<Missing> missing = jdbc.query(
                     select,
                     (rs, i) -> new Missing(
-                            rs.getString("tenant_id"), rs.getString("id"), rs.getString("text"), rs.getInt(4)),
+                            rs.getString("tenant_id"),
+                            rs.getString("id"),
+                            rs.getString("text"),
+                            rs.getString("in_context"),
+                            rs.getInt("embedding_attempts")),
                     model,
                     model,
                     maxAttempts,
@@ -111,8 +124,13 @@ class EmbeddingBackfill {
             if (missing.isEmpty()) {
                 return filled;
             }
-            List<Result> results = BatchEmbeddings.embed(
-                    embedder, missing.stream().map(Missing::text).toList());
+            List<String> texts = missing.stream().map(Missing::text).toList();
+            List<Result> results = table.inContext() == null
+                    ? BatchEmbeddings.embed(embedder, texts)
+                    : BatchEmbeddings.turns(
+                            embedder,
+                            texts,
+                            missing.stream().map(Missing::inContext).toList());
             if (results.stream().allMatch(r -> r instanceof Result.Unavailable)) {
                 return filled;
             }
@@ -122,7 +140,7 @@ class EmbeddingBackfill {
                 switch (results.get(i)) {
                     case Result.Vector v ->
                         vectors.add(new Object[] {v.literal(), model, m.tenant(), m.id(), m.text(), model, model});
-                    case Result.Refused r -> refused(table, where, m, r.reason());
+                    case Result.Refused r -> refused(table, where, model, m, r.reason());
                     case Result.Unavailable u -> {
                         // Not the text's fault: nothing is counted.
                     }
@@ -141,7 +159,7 @@ class EmbeddingBackfill {
     }
 
     /** Counts a refusal; the last one allowed is dead-lettered first, so a crash between repeats it. */
-    private void refused(Table table, String where, Missing row, String reason) {
+    private void refused(Table table, String where, String model, Missing row, String reason) {
         if (row.attempts() + 1 >= maxAttempts) {
             publish(table, row, reason);
         }
@@ -150,8 +168,8 @@ class EmbeddingBackfill {
                 row.tenant(),
                 row.id(),
                 row.text(),
-                embedder.name(),
-                embedder.name());
+                model,
+                model);
     }
 
     private void publish(Table table, Missing row, String reason) {

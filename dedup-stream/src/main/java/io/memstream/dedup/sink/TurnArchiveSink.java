@@ -11,7 +11,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Archives every accepted turn into conversation_turns with its embedding, for history and message search. */
+/**
+ * Archives every accepted turn into conversation_turns with its embedding (the turn alone and in its
+ * context, {@code Embedder.turnVector}), for history and message search.
+ */
 @Component
 class TurnArchiveSink extends PostgresSink<Turn> {
 
@@ -58,8 +61,12 @@ class TurnArchiveSink extends PostgresSink<Turn> {
     @Override
     void write(List<Turn> accepted) {
         List<Turn> turns = erasedUsers.keep(accepted, Turn::tenantId, Turn::userId);
-        List<String> vectors = BatchEmbeddings.literals(
-                embedder, turns.stream().map(Turn::content).toList());
+        List<String> vectors =
+                BatchEmbeddings.turns(
+                                embedder, turns.stream().map(Turn::content).toList(), TurnContexts.of(jdbc, turns))
+                        .stream()
+                        .map(r -> r instanceof BatchEmbeddings.Result.Vector v ? v.literal() : null)
+                        .toList();
         Map<Turn, String> embeddings = new IdentityHashMap<>();
         for (int i = 0; i < turns.size(); i++) {
             embeddings.put(turns.get(i), vectors.get(i));
@@ -76,7 +83,7 @@ class TurnArchiveSink extends PostgresSink<Turn> {
             ps.setTimestamp(9, Timestamps.of("accepted_at", t.acceptedAt()));
             String vector = embeddings.get(t);
             ps.setString(10, vector);
-            ps.setString(11, vector == null ? null : embedder.name());
+            ps.setString(11, vector == null ? null : embedder.turnModelName());
         });
     }
 }

@@ -16,19 +16,21 @@ import org.junit.jupiter.api.Test;
 
 class BatchEmbeddingsTest {
 
+    /** A model that is not answering. */
+    private static final EmbeddingModel DOWN = new EmbeddingModel() {
+        @Override
+        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            throw new IllegalStateException("connection refused");
+        }
+    };
+
     private static Embedder embedder(EmbeddingModel model) {
         return new Embedder(model, 2, "test");
     }
 
     @Test
     void aFailingModelGivesNullsSoTheRowsAreStillWritten() {
-        EmbeddingModel down = new EmbeddingModel() {
-            @Override
-            public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-                throw new IllegalStateException("connection refused");
-            }
-        };
-        assertThat(BatchEmbeddings.literals(embedder(down), List.of("a", "b", "c")))
+        assertThat(BatchEmbeddings.literals(embedder(DOWN), List.of("a", "b", "c")))
                 .hasSize(3)
                 .containsOnlyNulls();
     }
@@ -98,14 +100,8 @@ class BatchEmbeddingsTest {
 
     @Test
     void aModelThatIsDownRefusesNothingInParticular() {
-        EmbeddingModel down = new EmbeddingModel() {
-            @Override
-            public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-                throw new IllegalStateException("connection refused");
-            }
-        };
 
-        assertThat(BatchEmbeddings.embed(embedder(down), List.of("a", "b")))
+        assertThat(BatchEmbeddings.embed(embedder(DOWN), List.of("a", "b")))
                 .containsOnly(new Result.Unavailable("connection refused"));
     }
 
@@ -119,5 +115,49 @@ class BatchEmbeddingsTest {
         assertThat(results.get(100)).isInstanceOf(Result.Refused.class);
         // The batch, the probe, two calls per halving (8 of them), the probe again.
         assertThat(calls.get()).isLessThanOrEqualTo(1 + 1 + 2 * 8 + 1);
+    }
+
+    /** A unit vector along the axis given by the text's length, so each text's vector is known. */
+    private static final EmbeddingModel AXES = new EmbeddingModel() {
+        @Override
+        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+            return Response.from(segments.stream()
+                    .map(s -> {
+                        float[] v = new float[EmbeddingSettings.DIMENSIONS];
+                        v[s.text().length()] = 1;
+                        return Embedding.from(v);
+                    })
+                    .toList());
+        }
+    };
+
+    @Test
+    void aTurnsVectorIsTheMeanOfItsOwnAndItsInContext() {
+        List<Result> results = BatchEmbeddings.turns(embedder(AXES), List.of("a", "bb"), List.of("ctx a", "ctx bb"));
+
+        assertThat(results).hasSize(2);
+        float[] second = ((Result.Vector) results.get(1)).values();
+        assertThat(second[2]).isEqualTo(0.5f);
+        assertThat(second[6]).isEqualTo(0.5f);
+        assertThat(second[1]).isZero();
+    }
+
+    @Test
+    void aTurnWhoseContextIsRefusedKeepsTheVectorOfItsOwnTextAndARefusedTurnGetsNone() {
+        List<Result> results = BatchEmbeddings.turns(
+                embedder(refusing("too long", new AtomicInteger())),
+                List.of("a", "b", "too long"),
+                List.of("ok", "too long", "ok too"));
+
+        assertThat(results.get(0)).isInstanceOf(Result.Vector.class);
+        assertThat(results.get(1)).isInstanceOf(Result.Vector.class);
+        assertThat(results.get(2)).isEqualTo(new Result.Refused("input too long"));
+    }
+
+    @Test
+    void aModelThatIsDownGivesTurnsNoVectorAndSaysSo() {
+
+        assertThat(BatchEmbeddings.turns(embedder(DOWN), List.of("a"), List.of("ctx a")))
+                .containsOnly(new Result.Unavailable("connection refused"));
     }
 }

@@ -3,6 +3,7 @@ package io.memstream.dedup.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.memstream.common.embeddings.Embedder;
 import io.memstream.common.events.Fact;
 import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactEvent;
@@ -53,6 +54,9 @@ class DedupToPostgresIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    Embedder embedder;
 
     @Autowired
     FactChangelogSink factSink;
@@ -179,13 +183,51 @@ class DedupToPostgresIT {
         assertThat(indexed(tenant, "q", "lisbon"))
                 .as("a turn is not indexed with the next one")
                 .isFalse();
+        await().atMost(PIPELINE)
+                .until(() -> jdbc.queryForObject(
+                                "SELECT count(*) FROM conversation_turns WHERE tenant_id = ? AND embedding IS NOT NULL",
+                                Integer.class,
+                                tenant)
+                        == 2);
         assertThat(jdbc.queryForMap(
-                        "SELECT content, embedding_model, embedding IS NOT NULL AS embedded FROM conversation_turns"
-                                + " WHERE tenant_id = ? AND turn_id = 'a'",
+                        "SELECT content, embedding_model FROM conversation_turns WHERE tenant_id = ? AND turn_id = 'a'",
                         tenant))
                 .containsEntry("content", "Lisbon has the sea.")
-                .containsEntry("embedding_model", "e5-small-v2-q")
-                .containsEntry("embedded", true);
+                .containsEntry("embedding_model", "e5-small-v2-q+context");
+        // Its vector is the mean of the turn read alone and read after its context, whichever batch
+        // each turn came in.
+        float[] expected = Embedder.turnVector(
+                embedder.embed("Lisbon has the sea."),
+                embedder.embed("Tuesday 3 November 2026 Where should I move? Lisbon has the sea."));
+        assertThat(jdbc.queryForObject(
+                        "SELECT embedding <-> ?::vector FROM conversation_turns WHERE tenant_id = ? AND turn_id = 'a'",
+                        Double.class,
+                        Embedder.literal(expected),
+                        tenant))
+                .isLessThan(1e-4);
+    }
+
+    @Test
+    void aTurnsContextIsTheTurnBeforeItWhetherStoredOrEarlierInTheSameBatch() {
+        String tenant = TestInfra.uniqueId("t");
+        Instant monday = Instant.parse("2026-11-02T09:00:00Z");
+        jdbc.update(
+                "INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,"
+                        + " created_at, accepted_at) VALUES (?, 'stored', 'default', 'u', 's', 'user', 'Stored.', ?, ?)",
+                tenant,
+                java.sql.Timestamp.from(monday),
+                java.sql.Timestamp.from(monday));
+        // Out of order, and with a turn of another session in between.
+        Turn third = new Turn("3", tenant, "default", "u", "s", "user", "Third.", monday.plusSeconds(20), monday);
+        Turn elsewhere =
+                new Turn("x", tenant, "default", "u", "other", "user", "Elsewhere.", monday.plusSeconds(15), monday);
+        Turn second = new Turn("2", tenant, "default", "u", "s", "user", "Second.", monday.plusSeconds(10), monday);
+
+        assertThat(TurnContexts.of(jdbc, List.of(third, elsewhere, second)))
+                .containsExactly(
+                        "Monday 2 November 2026 Second. Third.",
+                        "Monday 2 November 2026 Elsewhere.",
+                        "Monday 2 November 2026 Stored. Second.");
     }
 
     @Test
@@ -204,6 +246,14 @@ class DedupToPostgresIT {
         }
 
         await().atMost(PIPELINE).until(() -> indexed(tenant, "t-2", "beagle"));
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(jdbc.queryForList(
+                                "SELECT embedding_model FROM conversation_turns WHERE tenant_id = ?",
+                                String.class,
+                                tenant))
+                        .as("vectors of each turn and its context")
+                        .containsOnly("e5-small-v2-q+context")
+                        .hasSize(2));
         assertThat(jdbc.queryForList(
                         "SELECT search_length FROM conversation_turns WHERE tenant_id = ? ORDER BY turn_id",
                         Integer.class,
@@ -211,6 +261,32 @@ class DedupToPostgresIT {
                 // "Thursday 1 October 2026" is 4 words; t-1 has 2 more (adopted, beagle), t-2 those
                 // of t-1 and its own "name".
                 .containsExactly(6, 7);
+    }
+
+    @Test
+    void aTurnEmbeddedAloneIsReembeddedWithItsContextInTheBackground() {
+        String tenant = TestInfra.uniqueId("t");
+        String alone = Embedder.literal(embedder.embed("I like tea."));
+        jdbc.update(
+                "INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,"
+                        + " created_at, accepted_at, embedding, embedding_model) VALUES (?, 'turn-1', 'default', 'u', 's',"
+                        + " 'user', 'I like tea.', '2026-10-01T10:00:00Z', now(), ?::vector, 'e5-small-v2-q')",
+                tenant,
+                alone);
+
+        await().atMost(PIPELINE)
+                .until(() -> "e5-small-v2-q+context"
+                        .equals(jdbc.queryForObject(
+                                "SELECT embedding_model FROM conversation_turns WHERE tenant_id = ?",
+                                String.class,
+                                tenant)));
+        assertThat(jdbc.queryForObject(
+                        "SELECT embedding <-> ?::vector FROM conversation_turns WHERE tenant_id = ?",
+                        Double.class,
+                        alone,
+                        tenant))
+                .as("the vector changed")
+                .isGreaterThan(0.01);
     }
 
     @Test

@@ -132,7 +132,14 @@ class EmbeddingFailuresIT {
                                 + " ORDER BY turn_id",
                         String.class,
                         tenant))
+                // turn-2's context holds turn-1's refused text: it keeps the vector of its own text,
+                // under the turn name, so the backfill does not ask for it again.
                 .containsExactly("turn-0", "turn-2");
+        assertThat(jdbc.queryForObject(
+                        "SELECT embedding_model FROM conversation_turns WHERE tenant_id = ? AND turn_id = 'turn-2'",
+                        String.class,
+                        tenant))
+                .isEqualTo(embedder.turnModelName());
         assertThat(jdbc.queryForObject(
                         "SELECT count(*) FROM conversation_turns WHERE tenant_id = ? AND embedding IS NULL",
                         Integer.class,

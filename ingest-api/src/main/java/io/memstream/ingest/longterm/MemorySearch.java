@@ -11,7 +11,7 @@ import java.util.Locale;
 import org.springframework.stereotype.Service;
 
 /**
- * Search over memories and conversation turns: semantic (pgvector cosine distance), keyword (BM25
+ * Search over memories and conversation turns: semantic (pgvector inner product with the unit query), keyword (BM25
  * over Postgres's full-text index, turns indexed with their context) or hybrid, with every AMS
  * filter, an optional recency boost, neighbouring turns on request, and a total that counts every
  * match, not just the page.
@@ -153,9 +153,13 @@ public class MemorySearch {
                 .append(", COALESCE(m.user_id, '') AS owner, m.memory_type = 'message' AS is_turn,"
                         + " m.search_vector, m.search_length, ");
         if (semantic) {
-            // Vectors of another model (before the backfill re-embeds them) are not comparable.
-            sql.append("CASE WHEN m.embedding_model = ? THEN m.embedding <=> q.v END AS distance");
+            // Vectors of another model (before the backfill re-embeds them) are not comparable. A turn's
+            // vector is the mean of two unit vectors (Embedder.turnVector): its inner product with the
+            // unit query is the mean of their cosine similarities, and for a memory's unit vector the
+            // inner product is the cosine. A turn embedded alone, before contextual vectors, still compares.
+            sql.append("CASE WHEN m.embedding_model IN (?, ?) THEN 1 + (m.embedding <#> q.v) END AS distance");
             args.add(embedder.name());
+            args.add(embedder.turnModelName());
         } else {
             sql.append("NULL::float8 AS distance");
         }

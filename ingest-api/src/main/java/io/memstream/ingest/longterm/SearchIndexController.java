@@ -20,9 +20,9 @@ class SearchIndexController {
     /**
      * @param model the embedding model search uses
      * @param turns turns archived
-     * @param turnsWithContext turns whose keyword index holds their context
+     * @param turnsWithContext turns indexed with their context, in their keyword index and their vector
      * @param rows memories and turns
-     * @param rowsWithVector rows with a vector of {@code model}
+     * @param rowsWithVector rows with a vector of {@code model} (for a turn, of the turn and its context)
      * @param complete every row is indexed both ways (a row whose text the model refused stays
      *     without a vector, dead-lettered, and keeps this false)
      */
@@ -47,21 +47,29 @@ class SearchIndexController {
         if (caller.boundUserId() != null) {
             args.add(caller.boundUserId());
         }
-        String counts = "SELECT count(*) AS n, count(*) FILTER (WHERE embedding_model = ?) AS vectors,"
-                + " count(*) FILTER (WHERE %s) AS contextual FROM %s WHERE " + scope;
-        long[] turns = count(counts.formatted("search_index IS NOT NULL", "conversation_turns"), args);
-        long[] facts = count(counts.formatted("true", "facts"), args);
+        // A turn is indexed with its context both ways: its keyword index, and its vector (made under
+        // the model's turn name, Embedder.turnVector).
+        String turnModel = embedder.turnModelName();
+        long[] turns = count(
+                "conversation_turns",
+                scope,
+                List.of(turnModel, turnModel),
+                "search_index IS NOT NULL AND embedding_model = ?",
+                args);
+        long[] facts = count("facts", scope, List.of(embedder.name()), "true", args);
         long rows = turns[0] + facts[0];
         long vectors = turns[1] + facts[1];
         return new Progress(
                 embedder.name(), turns[0], turns[2], rows, vectors, turns[2] == turns[0] && vectors == rows);
     }
 
-    private long[] count(String sql, List<Object> scope) {
-        List<Object> args = new ArrayList<>(List.of(embedder.name()));
-        args.addAll(scope);
+    /** Rows, rows with a vector of the model (the first model argument), rows indexed with context. */
+    private long[] count(String table, String scope, List<String> models, String contextual, List<Object> scopeArgs) {
+        List<Object> args = new ArrayList<>(models);
+        args.addAll(scopeArgs);
         return jdbc.queryForObject(
-                sql,
+                "SELECT count(*) AS n, count(*) FILTER (WHERE embedding_model = ?) AS vectors,"
+                        + " count(*) FILTER (WHERE " + contextual + ") AS contextual FROM " + table + " WHERE " + scope,
                 (rs, i) -> new long[] {rs.getLong("n"), rs.getLong("vectors"), rs.getLong("contextual")},
                 args.toArray());
     }
