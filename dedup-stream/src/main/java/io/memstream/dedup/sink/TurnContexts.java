@@ -2,6 +2,8 @@ package io.memstream.dedup.sink;
 
 import io.memstream.common.events.Turn;
 import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,22 +40,35 @@ final class TurnContexts {
 
     private TurnContexts() {}
 
-    /** One text per turn, in order. */
+    /**
+     * One text per turn, in order. A turn whose time Postgres cannot store is read as its own text:
+     * its insert refuses it with the reason, so the lookup need not.
+     */
     static List<String> of(JdbcTemplate jdbc, List<Turn> turns) {
-        if (turns.isEmpty()) {
-            return List.of();
+        List<Turn> storable = turns.stream().filter(TurnContexts::storable).toList();
+        List<String> read = storable.isEmpty() ? List.of() : lookUp(jdbc, storable);
+        List<String> texts = new ArrayList<>(turns.size());
+        int next = 0;
+        for (Turn t : turns) {
+            texts.add(storable(t) ? read.get(next++) : t.content());
         }
-        return jdbc.execute((java.sql.Connection c) -> {
+        return texts;
+    }
+
+    private static boolean storable(Turn t) {
+        return !t.createdAt().isBefore(Timestamps.EARLIEST) && !t.createdAt().isAfter(Timestamps.LATEST);
+    }
+
+    private static List<String> lookUp(JdbcTemplate jdbc, List<Turn> turns) {
+        return jdbc.execute((Connection c) -> {
             try (var ps = c.prepareStatement(SQL)) {
                 ps.setArray(1, array(c, turns.stream().map(Turn::tenantId).toList()));
                 ps.setArray(2, array(c, turns.stream().map(Turn::userId).toList()));
                 ps.setArray(3, array(c, turns.stream().map(Turn::namespace).toList()));
                 ps.setArray(4, array(c, turns.stream().map(Turn::sessionId).toList()));
                 // As seconds since the epoch and microseconds: exact, and unlike an ISO string
-                // readable by Postgres for every year it stores (Timestamps refuses the rest first).
-                List<Instant> at = turns.stream()
-                        .map(t -> Timestamps.of("created_at", t.createdAt()).toInstant())
-                        .toList();
+                // readable by Postgres for every year it stores.
+                List<Instant> at = turns.stream().map(Turn::createdAt).toList();
                 ps.setArray(
                         5,
                         c.createArrayOf(
@@ -76,7 +91,7 @@ final class TurnContexts {
         });
     }
 
-    private static Array array(java.sql.Connection c, List<String> values) throws java.sql.SQLException {
+    private static Array array(Connection c, List<String> values) throws SQLException {
         return c.createArrayOf("text", values.toArray());
     }
 }

@@ -133,9 +133,10 @@ class PostgresOutageIT {
     @Test
     void theDatabaseGoingAwayWhileABadRecordIsIsolatedDeadLettersNothing() {
         AtomicInteger seen = new AtomicInteger();
-        // The batch embeds the bad turn's text once; the second time is its first try alone.
+        // The batch embeds the bad turn's text twice (alone, and as its reading in context: a turn
+        // whose time cannot be stored has none); the third time is its first try alone.
         TurnArchiveSink sink = sink(model(text -> {
-            if (text.equals("From far in the future.") && seen.incrementAndGet() == 2) {
+            if (text.equals("From far in the future.") && seen.incrementAndGet() == 3) {
                 proxy.cut();
             }
         }));
