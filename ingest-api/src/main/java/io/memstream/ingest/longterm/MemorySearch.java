@@ -39,11 +39,13 @@ public class MemorySearch {
 
     private final MemoryStore store;
     private final Embedder embedder;
+    private final QueryVectors queryVectors;
     private final Clock clock;
 
-    MemorySearch(MemoryStore store, Embedder embedder, Clock clock) {
+    MemorySearch(MemoryStore store, Embedder embedder, QueryVectors queryVectors, Clock clock) {
         this.store = store;
         this.embedder = embedder;
+        this.queryVectors = queryVectors;
         this.clock = clock;
     }
 
@@ -92,7 +94,7 @@ public class MemorySearch {
             throw new InvalidFieldException("expand_neighbours", "must be between 0 and " + MAX_NEIGHBOURS);
         }
         // Embedded once: a page past the end ranks a second time to count, with the same vector.
-        String vector = hasText && !mode.equals("keyword") ? Embedder.literal(embedder.embedQuery(r.text())) : null;
+        String vector = hasText && !mode.equals("keyword") ? queryVectors.literal(r.text()) : null;
         Page page = hasText
                 ? ranked(mode, alpha, recency, r.distanceThreshold(), where, r.text(), vector, limit, offset)
                 : listed(recency, where, limit, offset);
