@@ -3,9 +3,12 @@ package io.memstream.ingest;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
+// For work kept off the request path (access counts).
+@EnableScheduling
 public class IngestApiApplication {
 
     /**

@@ -43,6 +43,7 @@ public class LongTermMemories {
     private final Clock clock;
     private final ErasedUserGuard erased;
     private final RebuildGuard rebuilds;
+    private final AccessLog accessLog;
 
     LongTermMemories(
             CandidatePublisher publisher,
@@ -51,7 +52,8 @@ public class LongTermMemories {
             LongTermSettings settings,
             Clock clock,
             ErasedUserGuard erased,
-            RebuildGuard rebuilds) {
+            RebuildGuard rebuilds,
+            AccessLog accessLog) {
         this.publisher = publisher;
         this.store = store;
         this.embedder = embedder;
@@ -59,6 +61,7 @@ public class LongTermMemories {
         this.clock = clock;
         this.erased = erased;
         this.rebuilds = rebuilds;
+        this.accessLog = accessLog;
     }
 
     /**
@@ -182,7 +185,7 @@ public class LongTermMemories {
                 ofOneUser(id, owned(caller, userId, store.byId(caller.tenant(), id), m -> m), m -> m).stream()
                         .findFirst();
         found.filter(m -> !"message".equals(m.memoryType()))
-                .ifPresent(m -> store.touch(caller.tenant(), List.of(m), clock.instant()));
+                .ifPresent(m -> accessLog.record(caller.tenant(), List.of(m), clock.instant()));
         return found;
     }
 

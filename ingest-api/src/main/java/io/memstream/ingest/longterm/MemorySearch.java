@@ -40,12 +40,14 @@ public class MemorySearch {
     private final MemoryStore store;
     private final Embedder embedder;
     private final QueryVectors queryVectors;
+    private final AccessLog accessLog;
     private final Clock clock;
 
-    MemorySearch(MemoryStore store, Embedder embedder, QueryVectors queryVectors, Clock clock) {
+    MemorySearch(MemoryStore store, Embedder embedder, QueryVectors queryVectors, AccessLog accessLog, Clock clock) {
         this.store = store;
         this.embedder = embedder;
         this.queryVectors = queryVectors;
+        this.accessLog = accessLog;
         this.clock = clock;
     }
 
@@ -107,7 +109,7 @@ public class MemorySearch {
                             .total()
                     : count(where);
         }
-        store.touch(
+        accessLog.record(
                 caller.tenant(),
                 hits.stream()
                         .map(MemoryRecordResult::memory)

@@ -6,7 +6,6 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -16,8 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Repository;
@@ -41,13 +38,8 @@ class MemoryStore {
     private final JdbcTemplate streaming;
     private final TransactionTemplate readOnly;
     private final TransactionTemplate readWrite;
-    private final Duration touchLockTimeout;
 
-    MemoryStore(
-            JdbcTemplate jdbc,
-            JsonMapper json,
-            PlatformTransactionManager transactions,
-            @Value("${memstream.long-term.touch-lock-timeout:200ms}") Duration touchLockTimeout) {
+    MemoryStore(JdbcTemplate jdbc, JsonMapper json, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.json = json;
         // The Postgres driver streams a result (rather than loading it whole) only inside a
@@ -57,7 +49,6 @@ class MemoryStore {
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.readWrite = new TransactionTemplate(transactions);
-        this.touchLockTimeout = touchLockTimeout;
     }
 
     /** A learned or stored memory first, should a conversation turn share its id. */
@@ -146,50 +137,6 @@ class MemoryStore {
         List<MemoryRecord> out = new ArrayList<>(before.reversed());
         out.addAll(after);
         return out;
-    }
-
-    /**
-     * Counts a read of these memories. Ids are unique per key, not per tenant, so each is found by its
-     * user and namespace too; conversation turns are not counted. Best effort: a read is answered even when its access data
-     * cannot be written. Rows are locked in key order, so concurrent searches over the same memories
-     * queue instead of deadlocking; and a row the fact sink holds (its transaction embeds, so it may
-     * hold rows for seconds) is waited on for at most {@code memstream.long-term.touch-lock-timeout}.
-     */
-    void touch(String tenant, List<MemoryRecord> memories, Instant now) {
-        if (memories.isEmpty()) {
-            return;
-        }
-        try {
-            readWrite.executeWithoutResult(status -> {
-                jdbc.execute("SET LOCAL lock_timeout = " + touchLockTimeout.toMillis());
-                jdbc.update(
-                        """
-                        WITH touched AS (
-                            SELECT f.user_id, f.namespace, f.id FROM facts f
-                            JOIN unnest(?::text[], ?::text[], ?::text[]) AS t(user_id, namespace, id)
-                              ON f.user_id = t.user_id AND f.namespace = t.namespace AND f.id = t.id
-                            WHERE f.tenant_id = ?
-                            ORDER BY f.user_id, f.namespace, f.id, f.fact_key
-                            FOR UPDATE OF f)
-                        UPDATE facts f SET access_count = f.access_count + 1, last_accessed = ?
-                        FROM (SELECT DISTINCT * FROM touched) t
-                        WHERE f.tenant_id = ? AND f.user_id = t.user_id AND f.namespace = t.namespace AND f.id = t.id
-                        """,
-                        memories.stream()
-                                .map(m -> Objects.requireNonNullElse(m.userId(), ""))
-                                .toArray(String[]::new),
-                        memories.stream().map(MemoryRecord::namespace).toArray(String[]::new),
-                        memories.stream().map(MemoryRecord::id).toArray(String[]::new),
-                        tenant,
-                        Timestamp.from(now),
-                        tenant);
-            });
-        } catch (DataAccessException e) {
-            log.warn(
-                    "access data of {} memories not updated: {}",
-                    memories.size(),
-                    e.getMostSpecificCause().getMessage());
-        }
     }
 
     /**
