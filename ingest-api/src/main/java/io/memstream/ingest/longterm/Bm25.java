@@ -34,8 +34,11 @@ final class Bm25 {
      * {@code bm25(id, owner, is_turn, score)} of the documents that contain at least one word.
      */
     static String sql() {
+        // stats is MATERIALIZED: inlined, the planner re-ran its aggregate over the whole scope for every
+        // posting (335 postings x 10,000 rows: 573 ms instead of 74 for one keyword search in the bench).
         return """
-                stats AS (SELECT count(*)::float8 AS n, COALESCE(avg(search_length), 0)::float8 AS avgdl FROM scope),
+                stats AS MATERIALIZED (SELECT count(*)::float8 AS n, COALESCE(avg(search_length), 0)::float8 AS avgdl
+                                       FROM scope),
                 postings AS (
                     SELECT s.id, s.owner, s.is_turn, t.lexeme, COALESCE(array_length(t.positions, 1), 1) AS tf,
                            s.search_length AS dl
