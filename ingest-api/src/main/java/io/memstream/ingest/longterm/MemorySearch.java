@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import org.springframework.stereotype.Service;
 
 /**
@@ -97,17 +98,23 @@ public class MemorySearch {
         }
         // Embedded once: a page past the end ranks a second time to count, with the same vector.
         String vector = hasText && !mode.equals("keyword") ? queryVectors.literal(r.text()) : null;
-        Page page = hasText
-                ? ranked(mode, alpha, recency, r.distanceThreshold(), where, r.text(), vector, limit, offset)
-                : listed(recency, where, limit, offset);
+        BiFunction<Integer, Integer, Page> rank = (pageLimit, pageOffset) -> ranked(
+                caller.tenant(),
+                mode,
+                alpha,
+                recency,
+                r.distanceThreshold(),
+                where,
+                r.text(),
+                vector,
+                pageLimit,
+                pageOffset);
+        Page page = hasText ? rank.apply(limit, offset) : listed(recency, where, limit, offset);
         List<MemoryRecordResult> hits = page.hits();
         long total = page.total();
         if (hits.isEmpty() && offset > 0) {
             // A page past the end has no rows to carry the count: the first page's row does.
-            total = hasText
-                    ? ranked(mode, alpha, recency, r.distanceThreshold(), where, r.text(), vector, 1, 0)
-                            .total()
-                    : count(where);
+            total = hasText ? rank.apply(1, 0).total() : count(where);
         }
         accessLog.record(
                 caller.tenant(),
@@ -136,6 +143,7 @@ public class MemorySearch {
      * and before them on a tie: the fact says in a sentence what the turn said in passing.
      */
     private Page ranked(
+            String tenant,
             String mode,
             double alpha,
             Recency recency,
@@ -152,10 +160,11 @@ public class MemorySearch {
         args.add(text);
         args.add(text);
         StringBuilder sql = new StringBuilder(QUERY);
-        sql.append(", scope AS MATERIALIZED (SELECT ")
-                .append(MemoryStore.COLUMNS)
-                .append(", COALESCE(m.user_id, '') AS owner, m.memory_type = 'message' AS is_turn,"
-                        + " m.search_vector, m.search_length, ");
+        // Narrow: only what ranking reads. The rows' own columns are read for the page alone, at the end
+        // (with 10,000 rows in scope, carrying every column spilled the scope to disk).
+        sql.append(", scope AS MATERIALIZED (SELECT m.id, m.namespace, COALESCE(m.user_id, '') AS owner,"
+                + " m.memory_type = 'message' AS is_turn, m.extracted_from, m.created_at, m.last_accessed,"
+                + " m.search_vector, m.search_length, ");
         if (semantic) {
             // Vectors of another model (before the backfill re-embeds them) are not comparable. A turn's
             // vector is the mean of two unit vectors (Embedder.turnVector): its inner product with the
@@ -176,12 +185,21 @@ public class MemorySearch {
         sql.append(", ranked AS (");
         switch (mode) {
             case "semantic" -> {
-                sql.append("SELECT id, owner, is_turn, GREATEST(0, 1 - distance) AS relevance FROM scope"
+                // Only rows that can still reach the page: at or above the relevance of the page's last
+                // row among all of them, less the most the recency boost can add. The rest are counted
+                // for the total (below), not ranked.
+                sql.append("WITH every AS (SELECT id, owner, is_turn, GREATEST(0, 1 - distance) AS relevance FROM scope"
                         + " WHERE distance IS NOT NULL");
                 if (threshold != null) {
                     sql.append(" AND distance <= ?");
                     args.add(threshold);
                 }
+                sql.append(
+                        "), cutoff AS MATERIALIZED (SELECT COALESCE((SELECT relevance FROM every"
+                                + " ORDER BY relevance DESC LIMIT 1 OFFSET ?), -1) - ? AS r)"
+                                + " SELECT e.id, e.owner, e.is_turn, e.relevance FROM every e, cutoff c WHERE e.relevance >= c.r");
+                args.add(offset + limit - 1);
+                args.add(boostMargin(recency));
             }
             case "keyword" ->
                 sql.append("SELECT id, owner, is_turn, score / NULLIF(max(score) OVER (), 0) AS relevance FROM bm25");
@@ -213,24 +231,67 @@ public class MemorySearch {
                         + " WHERE NOT f.is_turn GROUP BY f.id, f.owner, f.is_turn";
         sql.append(", lifted AS (")
                 .append(lifted)
-                .append("), hits AS (SELECT s.*, GREATEST(COALESCE(r.relevance, 0), COALESCE(l.via, 0)) AS relevance"
+                .append("), hits AS (SELECT s.id, s.namespace, s.owner, s.is_turn, s.created_at, s.last_accessed,"
+                        + " s.distance, GREATEST(COALESCE(r.relevance, 0), COALESCE(l.via, 0)) AS relevance"
                         + " FROM scope s LEFT JOIN ranked r USING (id, owner, is_turn)"
                         + " LEFT JOIN lifted l USING (id, owner, is_turn)"
                         + " WHERE r.id IS NOT NULL OR l.id IS NOT NULL)");
+        String total = "count(*) OVER ()";
+        if (mode.equals("semantic")) {
+            // Every match, as if all were ranked: the rows with a vector (within the threshold), and
+            // the facts without one that a turn with one lifts.
+            sql.append(", counted AS MATERIALIZED (SELECT (SELECT count(*) FROM scope WHERE distance IS NOT NULL");
+            if (threshold != null) {
+                sql.append(" AND distance <= ?");
+                args.add(threshold);
+                sql.append(") AS n)");
+            } else {
+                sql.append(") + (SELECT count(*) FROM scope f WHERE NOT f.is_turn AND f.distance IS NULL AND EXISTS"
+                        + " (SELECT 1 FROM scope t WHERE t.is_turn AND t.owner = f.owner AND t.distance IS NOT NULL"
+                        + " AND t.id = ANY (f.extracted_from))) AS n)");
+            }
+            total = "(SELECT n FROM counted)";
+        }
         String relevance = "COALESCE(m.relevance, 0)";
         String score = recency == null ? relevance : recency.sql(relevance);
         String dist = semantic ? "COALESCE(m.distance, 1)" : "1 - " + relevance;
-        sql.append(" SELECT ")
-                .append(MemoryStore.COLUMNS)
-                .append(", ")
+        String order = " ORDER BY score DESC, m.is_turn, m.created_at DESC, m.id";
+        sql.append(", top AS (SELECT m.*, ")
                 .append(dist)
                 .append(" AS dist, ")
                 .append(score)
-                .append(" AS score, count(*) OVER () AS total FROM hits m")
-                .append(" ORDER BY score DESC, m.is_turn, m.created_at DESC, m.id LIMIT ? OFFSET ?");
+                .append(" AS score, ")
+                .append(total)
+                .append(" AS total FROM hits m")
+                .append(order)
+                .append(" LIMIT ? OFFSET ?)");
         args.add(limit);
         args.add(offset);
+        // The page's rows, read whole; in the page's order.
+        sql.append(" SELECT ")
+                .append(MemoryStore.COLUMNS)
+                .append(", top.dist, top.score, top.total FROM top JOIN long_term_memories m ON m.tenant_id = ?"
+                        + " AND m.id = top.id AND COALESCE(m.user_id, '') = top.owner AND m.namespace = top.namespace"
+                        + " AND (m.memory_type = 'message') = top.is_turn")
+                .append(" ORDER BY top.score DESC, top.is_turn, top.created_at DESC, top.id");
+        args.add(tenant);
         return page(sql.toString(), args, mode);
+    }
+
+    /**
+     * How much the recency boost can add to a score, in units of relevance: a row that much below the
+     * page's last can never overtake it. With no boost, nothing; with no weight on relevance, every row.
+     */
+    private static double boostMargin(Recency recency) {
+        if (recency == null) {
+            return 0;
+        }
+        if (recency.semanticWeight() == 0) {
+            return 2;
+        }
+        double most = recency.recencyWeight() * (recency.freshnessWeight() + recency.noveltyWeight());
+        // A hair more, so that rounding in the comparison never cuts a row that ties.
+        return Math.min(2, most / recency.semanticWeight()) + 1e-9;
     }
 
     /** A part's score over the candidates, 0 to 1; a candidate the part knows nothing of gets 0. */
