@@ -12,10 +12,10 @@ import java.util.function.BiFunction;
 import org.springframework.stereotype.Service;
 
 /**
- * Search over memories and conversation turns: semantic (pgvector inner product with the unit query), keyword (BM25
- * over Postgres's full-text index, turns indexed with their context) or hybrid, with every AMS
- * filter, an optional recency boost, neighbouring turns on request, and a total that counts every
- * match, not just the page.
+ * Search over memories and conversation turns: semantic (pgvector inner product with the unit
+ * query), keyword (BM25 over Postgres's full-text index, turns indexed with their context) or
+ * hybrid, with every AMS filter, an optional recency boost, neighbouring turns on request, and a
+ * total that counts every match, not just the page.
  */
 @Service
 public class MemorySearch {
@@ -181,6 +181,16 @@ public class MemorySearch {
         if (keyword) {
             sql.append(", ").append(Bm25.sql());
         }
+        if (mode.equals("semantic")) {
+            // Every semantic match (within the threshold): what ranked takes its page from and total counts.
+            sql.append(", every AS (SELECT id, owner, is_turn, GREATEST(0, 1 - distance) AS relevance FROM scope"
+                    + " WHERE distance IS NOT NULL");
+            if (threshold != null) {
+                sql.append(" AND distance <= ?");
+                args.add(threshold);
+            }
+            sql.append(")");
+        }
         int pool = Math.max(POOL, offset + limit);
         sql.append(", ranked AS (");
         switch (mode) {
@@ -188,14 +198,8 @@ public class MemorySearch {
                 // Only rows that can still reach the page: at or above the relevance of the page's last
                 // row among all of them, less the most the recency boost can add. The rest are counted
                 // for the total (below), not ranked.
-                sql.append("WITH every AS (SELECT id, owner, is_turn, GREATEST(0, 1 - distance) AS relevance FROM scope"
-                        + " WHERE distance IS NOT NULL");
-                if (threshold != null) {
-                    sql.append(" AND distance <= ?");
-                    args.add(threshold);
-                }
                 sql.append(
-                        "), cutoff AS MATERIALIZED (SELECT COALESCE((SELECT relevance FROM every"
+                        "WITH cutoff AS MATERIALIZED (SELECT COALESCE((SELECT relevance FROM every"
                                 + " ORDER BY relevance DESC LIMIT 1 OFFSET ?), -1) - ? AS r)"
                                 + " SELECT e.id, e.owner, e.is_turn, e.relevance FROM every e, cutoff c WHERE e.relevance >= c.r");
                 args.add(offset + limit - 1);
@@ -238,33 +242,28 @@ public class MemorySearch {
                         + " WHERE r.id IS NOT NULL OR l.id IS NOT NULL)");
         String total = "count(*) OVER ()";
         if (mode.equals("semantic")) {
-            // Every match, as if all were ranked: the rows with a vector (within the threshold), and
-            // the facts without one that a turn with one lifts.
-            sql.append(", counted AS MATERIALIZED (SELECT (SELECT count(*) FROM scope WHERE distance IS NOT NULL");
-            if (threshold != null) {
-                sql.append(" AND distance <= ?");
-                args.add(threshold);
-                sql.append(") AS n)");
-            } else {
-                sql.append(") + (SELECT count(*) FROM scope f WHERE NOT f.is_turn AND f.distance IS NULL AND EXISTS"
+            // Every match, as if all were ranked: the semantic matches, and (no threshold) the facts
+            // without a vector that a turn with one lifts.
+            sql.append(", counted AS MATERIALIZED (SELECT (SELECT count(*) FROM every)");
+            if (threshold == null) {
+                sql.append(" + (SELECT count(*) FROM scope f WHERE NOT f.is_turn AND f.distance IS NULL AND EXISTS"
                         + " (SELECT 1 FROM scope t WHERE t.is_turn AND t.owner = f.owner AND t.distance IS NOT NULL"
-                        + " AND t.id = ANY (f.extracted_from))) AS n)");
+                        + " AND t.id = ANY (f.extracted_from)))");
             }
+            sql.append(" AS n)");
             total = "(SELECT n FROM counted)";
         }
         String relevance = "COALESCE(m.relevance, 0)";
         String score = recency == null ? relevance : recency.sql(relevance);
         String dist = semantic ? "COALESCE(m.distance, 1)" : "1 - " + relevance;
-        String order = " ORDER BY score DESC, m.is_turn, m.created_at DESC, m.id";
         sql.append(", top AS (SELECT m.*, ")
                 .append(dist)
                 .append(" AS dist, ")
                 .append(score)
                 .append(" AS score, ")
                 .append(total)
-                .append(" AS total FROM hits m")
-                .append(order)
-                .append(" LIMIT ? OFFSET ?)");
+                .append(
+                        " AS total FROM hits m ORDER BY score DESC, m.is_turn, m.created_at DESC, m.id LIMIT ? OFFSET ?)");
         args.add(limit);
         args.add(offset);
         // The page's rows, read whole; in the page's order.
