@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,19 +47,40 @@ final class BatchEmbeddings {
     /** One pgvector literal per text, in order; null where the model gave none. */
     static List<String> literals(Embedder embedder, List<String> texts) {
         if (texts.size() == 1) {
-            // Refused or unanswered, a sink stores a lone text alike, without a vector: no probe needed.
-            // This is the sink's record-by-record path, where a model that is down would cost two calls each.
-            try {
-                return List.of(Embedder.literal(embedder.embed(texts.getFirst())));
-            } catch (RuntimeException e) {
-                log.warn(
-                        "embedding a text with {} failed ({}); it is stored without a vector for the backfill",
-                        embedder.name(),
-                        reason(e));
-                return Collections.singletonList(null);
-            }
+            return lone(embedder, () -> embedder.embed(texts.getFirst()));
         }
-        return embed(embedder, texts).stream()
+        return literals(embed(embedder, texts));
+    }
+
+    /** One pgvector literal per conversation turn ({@link #turns}), in order; null where it got none. */
+    static List<String> turnLiterals(Embedder embedder, List<String> texts, List<String> inContext) {
+        if (texts.size() == 1) {
+            return lone(embedder, () -> {
+                List<float[]> both = embedder.embedAll(List.of(texts.getFirst(), inContext.getFirst()));
+                return Embedder.turnVector(both.get(0), both.get(1));
+            });
+        }
+        return literals(turns(embedder, texts, inContext));
+    }
+
+    /**
+     * Refused or unanswered, a sink stores a lone text alike, without a vector: no probe needed. This
+     * is the sink's record-by-record path, where a model that is down would cost two calls each.
+     */
+    private static List<String> lone(Embedder embedder, Supplier<float[]> vector) {
+        try {
+            return List.of(Embedder.literal(vector.get()));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "embedding a text with {} failed ({}); it is stored without a vector for the backfill",
+                    embedder.name(),
+                    reason(e));
+            return Collections.singletonList(null);
+        }
+    }
+
+    private static List<String> literals(List<Result> results) {
+        return results.stream()
                 .map(r -> r instanceof Result.Vector v ? v.literal() : null)
                 .toList();
     }

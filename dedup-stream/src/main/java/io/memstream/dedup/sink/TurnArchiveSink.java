@@ -61,12 +61,8 @@ class TurnArchiveSink extends PostgresSink<Turn> {
     @Override
     void write(List<Turn> accepted) {
         List<Turn> turns = erasedUsers.keep(accepted, Turn::tenantId, Turn::userId);
-        List<String> vectors =
-                BatchEmbeddings.turns(
-                                embedder, turns.stream().map(Turn::content).toList(), TurnContexts.of(jdbc, turns))
-                        .stream()
-                        .map(r -> r instanceof BatchEmbeddings.Result.Vector v ? v.literal() : null)
-                        .toList();
+        List<String> vectors = BatchEmbeddings.turnLiterals(
+                embedder, turns.stream().map(Turn::content).toList(), TurnContexts.of(jdbc, turns));
         Map<Turn, String> embeddings = new IdentityHashMap<>();
         for (int i = 0; i < turns.size(); i++) {
             embeddings.put(turns.get(i), vectors.get(i));

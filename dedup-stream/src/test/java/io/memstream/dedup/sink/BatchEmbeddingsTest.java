@@ -155,6 +155,24 @@ class BatchEmbeddingsTest {
     }
 
     @Test
+    void aLoneTurnIsEmbeddedInOneCallAndAModelThatIsDownCostsNoProbe() {
+        List<String> alone = BatchEmbeddings.turnLiterals(embedder(AXES), List.of("bb"), List.of("ctx bb"));
+        assertThat(alone).singleElement().asString().startsWith("[0.0,0.0,0.5,0.0,0.0,0.0,0.5,");
+
+        AtomicInteger calls = new AtomicInteger();
+        EmbeddingModel down = new EmbeddingModel() {
+            @Override
+            public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+                calls.incrementAndGet();
+                throw new IllegalStateException("connection refused");
+            }
+        };
+        assertThat(BatchEmbeddings.turnLiterals(embedder(down), List.of("a"), List.of("ctx a")))
+                .containsExactly((String) null);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
     void aModelThatIsDownGivesTurnsNoVectorAndSaysSo() {
 
         assertThat(BatchEmbeddings.turns(embedder(DOWN), List.of("a"), List.of("ctx a")))
