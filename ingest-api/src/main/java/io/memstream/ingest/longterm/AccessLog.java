@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -119,10 +120,13 @@ class AccessLog {
                     batch.stream().map(e -> e.getValue().reads()).toArray(Long[]::new),
                     column(batch, e -> e.getValue().last().toString()));
         } catch (DataAccessException e) {
+            // Postgres away: nothing was looked at, so no memory is a flush closer to being dropped.
+            batch.forEach(b -> pending.merge(b.getKey(), b.getValue(), Pending::plus));
             log.warn(
                     "access counts of {} memories not written yet: {}",
                     batch.size(),
                     e.getMostSpecificCause().getMessage());
+            return;
         }
         int dropped = 0;
         for (Map.Entry<Key, Pending> e : batch) {
@@ -153,8 +157,7 @@ class AccessLog {
         return pending.size();
     }
 
-    private static String[] column(
-            List<Map.Entry<Key, Pending>> batch, java.util.function.Function<Map.Entry<Key, Pending>, String> f) {
+    private static String[] column(List<Map.Entry<Key, Pending>> batch, Function<Map.Entry<Key, Pending>, String> f) {
         return batch.stream().map(f).toArray(String[]::new);
     }
 }
