@@ -9,6 +9,7 @@ import dev.langchain4j.model.output.Response;
 import io.memstream.common.embeddings.Embedder;
 import io.memstream.common.embeddings.EmbeddingSettings;
 import io.memstream.dedup.sink.BatchEmbeddings.Result;
+import io.memstream.testkit.AxisEmbeddings;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -118,18 +119,7 @@ class BatchEmbeddingsTest {
     }
 
     /** A unit vector along the axis given by the text's length, so each text's vector is known. */
-    private static final EmbeddingModel AXES = new EmbeddingModel() {
-        @Override
-        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-            return Response.from(segments.stream()
-                    .map(s -> {
-                        float[] v = new float[EmbeddingSettings.DIMENSIONS];
-                        v[s.text().length()] = 1;
-                        return Embedding.from(v);
-                    })
-                    .toList());
-        }
-    };
+    private static final EmbeddingModel AXES = new AxisEmbeddings();
 
     @Test
     void aTurnsVectorIsTheMeanOfItsOwnAndItsInContext() {

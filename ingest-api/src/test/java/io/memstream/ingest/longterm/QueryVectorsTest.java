@@ -2,34 +2,17 @@ package io.memstream.ingest.longterm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.output.Response;
 import io.memstream.common.embeddings.Embedder;
-import io.memstream.common.embeddings.EmbeddingSettings;
-import java.util.ArrayList;
+import io.memstream.testkit.AxisEmbeddings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class QueryVectorsTest {
 
-    /** The texts the model was asked for, in order; each text's vector is along the axis of its length. */
-    private final List<String> asked = new ArrayList<>();
+    /** Each text's vector is along the axis of its length; it keeps the texts it was asked for. */
+    private final AxisEmbeddings model = new AxisEmbeddings();
 
-    private final EmbeddingModel model = new EmbeddingModel() {
-        @Override
-        public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-            segments.forEach(s -> asked.add(s.text()));
-            return Response.from(segments.stream()
-                    .map(s -> {
-                        float[] v = new float[EmbeddingSettings.DIMENSIONS];
-                        v[s.text().length()] = 1;
-                        return Embedding.from(v);
-                    })
-                    .toList());
-        }
-    };
+    private final List<String> asked = model.asked();
 
     private QueryVectors vectors(int size) {
         return new QueryVectors(new Embedder(model, 8, "test"), new LongTermSettings(0, size));
