@@ -30,7 +30,7 @@ public final class RuleBasedExtractor implements Extractor {
     private static final Pattern CLAUSE_BREAK = Pattern.compile(
             "[.!?;\\n]+\\s*|,?(?<!\\s)\\s++(?:and|but)\\s++(?=(?:i|i'm|i've|my)\\b)", Pattern.CASE_INSENSITIVE);
 
-    private final List<Rule> rules = Rules.all();
+    private final List<Rule> rules;
 
     /**
      * What the patterns read a text through: the text itself, or in a test a view that counts the
@@ -44,6 +44,7 @@ public final class RuleBasedExtractor implements Extractor {
 
     RuleBasedExtractor(UnaryOperator<CharSequence> reading) {
         this.reading = reading;
+        this.rules = new Rules(reading).all();
     }
 
     @Override

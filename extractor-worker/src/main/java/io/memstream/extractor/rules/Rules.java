@@ -4,10 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The rule set of {@link RuleBasedExtractor}. Values written by people keep their own spelling. */
+/**
+ * The rule set of {@link RuleBasedExtractor}. Values written by people keep their own spelling. Every
+ * pattern, the rules' own and those that cut a matched phrase down, reads its text through the
+ * extractor's reading, so a test that counts what is read sees all the work done on a turn.
+ */
 final class Rules {
 
     private static final String I_AM = "i(?:'m|\\s+am)";
@@ -40,10 +45,18 @@ final class Rules {
     // What a preference is preferred to: "I prefer tea over coffee".
     private static final Pattern COMPARED_TO =
             Pattern.compile("(?<!\\s)\\s++(?:over|to|than|rather\\s+than|instead\\s+of)\\s", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LEADING_ARTICLE = Pattern.compile("^(?:to|the|a|an|my)\\s+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern NOT_A_WORD = Pattern.compile("[^\\p{L}\\d]+");
+    private static final Pattern EDGE_UNDERSCORES = Pattern.compile("^_+|_+$");
 
-    private Rules() {}
+    private final UnaryOperator<CharSequence> reading;
 
-    static List<Rule> all() {
+    Rules(UnaryOperator<CharSequence> reading) {
+        this.reading = reading;
+    }
+
+    List<Rule> all() {
         return List.of(
                 rule("\\b(?:my\\s+name\\s+is|my\\s+name's|call\\s+me)\\s+(?<v>" + NAME + ")", m -> name(m, 0.95)),
                 rule("^(?:(?:hi|hello|hey)[,!]?\\s+)?" + I_AM + "\\s+(?<v>" + NAME + ")$", m -> name(m, 0.8)),
@@ -66,11 +79,11 @@ final class Rules {
                 rule(
                         "\\b(?:" + I_AM + "|i\\s+work\\s+as)\\s+(?:an?\\s+)?(?<v>(?:[\\p{L}-]+\\s+){0,3}?" + ROLE_NOUN
                                 + ")\\b(?:\\s+(?:at|for)\\s+(?<org>" + ORG + "))?",
-                        Rules::role),
+                        this::role),
                 rule(
                         "\\bwork(?:ing)?\\s+(?:at|for)\\s+(?<org>" + ORG
                                 + ")\\s+as\\s+(?:an?\\s+)?(?<v>(?:[\\p{L}-]+\\s+){0,3}?" + ROLE_NOUN + ")\\b",
-                        Rules::role),
+                        this::role),
                 rule("\\bi" + ADVERB + "\\s+(?:like|love|enjoy|adore)\\s+(?<v>.+)", m -> sentiment(m, "like", "likes")),
                 rule(
                         "\\b" + I_AM + "\\s+(?:a\\s+(?:big\\s+|huge\\s+)?fan\\s+of|into|fond\\s+of)\\s+(?<v>.+)",
@@ -87,23 +100,23 @@ final class Rules {
                 rule(
                         "\\b" + I_AM + "\\s+(?:an?\\s+)?(?:strict\\s+|strictly\\s+|fully\\s+)?(?<v>" + DIETS + ")\\b",
                         m -> one("diet", m.group("v").toLowerCase(Locale.ROOT), "User is %s.", 0.9, "diet", false)),
-                rule("\\bi\\s+(?:don't|do\\s+not|never|can't|cannot)\\s+eat\\s+(?<v>.+)", Rules::avoids),
+                rule("\\bi\\s+(?:don't|do\\s+not|never|can't|cannot)\\s+eat\\s+(?<v>.+)", this::avoids),
                 rule(
                         "\\b" + I_AM + "\\s+(?:severely\\s+|very\\s+|mildly\\s+|highly\\s+)?allergic\\s+to\\s+(?<v>.+)",
-                        Rules::allergies),
+                        this::allergies),
                 // An allergen of at most eight words, the most a phrase keeps: unbounded, every "i have"
                 // of a long clause would read on to its end looking for "allergy".
                 rule(
                         "\\bi\\s+have\\s+(?:an?\\s+)?(?:severe\\s+|mild\\s+)?(?<v>[\\p{L}-]++(?: ++[\\p{L}-]++){0,7}?)"
                                 + "\\s++allergy\\b",
-                        Rules::allergies));
+                        this::allergies));
     }
 
     private static Rule rule(String regex, Function<Matcher, List<Statement>> meaning) {
         return new Rule(Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), meaning);
     }
 
-    private static List<Statement> name(Matcher m, double confidence) {
+    private List<Statement> name(Matcher m, double confidence) {
         return one("name", m.group("v"), "User's name is %s.", confidence, "identity", true);
     }
 
@@ -114,7 +127,7 @@ final class Rules {
                 key, v, textFormat.formatted(v), confidence, List.of(topic), entity ? List.of(v) : List.of()));
     }
 
-    private static List<Statement> role(Matcher m) {
+    private List<Statement> role(Matcher m) {
         String role = m.group("v").strip();
         String article = "aeiou".indexOf(Character.toLowerCase(role.charAt(0))) >= 0 ? "an" : "a";
         List<Statement> found = new ArrayList<>();
@@ -126,11 +139,11 @@ final class Rules {
         return found;
     }
 
-    private static List<Statement> sentiment(Matcher m, String value, String verb) {
+    private List<Statement> sentiment(Matcher m, String value, String verb) {
         return sentiment(m.group("v"), value, verb);
     }
 
-    private static List<Statement> sentiment(String object, String value, String verb) {
+    private List<Statement> sentiment(String object, String value, String verb) {
         String subject = phrase(object);
         if (subject.isEmpty()) {
             return List.of();
@@ -144,7 +157,7 @@ final class Rules {
                 List.of()));
     }
 
-    private static List<Statement> avoids(Matcher m) {
+    private List<Statement> avoids(Matcher m) {
         String food = phrase(m.group("v"));
         if (food.isEmpty()) {
             return List.of();
@@ -158,9 +171,9 @@ final class Rules {
                 List.of()));
     }
 
-    private static List<Statement> allergies(Matcher m) {
+    private List<Statement> allergies(Matcher m) {
         List<Statement> found = new ArrayList<>();
-        for (String item : LIST_BREAK.split(phrase(m.group("v")))) {
+        for (String item : LIST_BREAK.split(reading.apply(phrase(m.group("v"))))) {
             String allergen = item.strip();
             if (!allergen.isEmpty()) {
                 found.add(new Statement(
@@ -176,24 +189,26 @@ final class Rules {
     }
 
     /** The object of a statement, without the reason or aside that may follow it. */
-    static String phrase(String raw) {
+    private String phrase(String raw) {
         String s = before(PHRASE_END, raw.strip());
-        s = s.replaceFirst("(?i)^(?:to|the|a|an|my)\\s+", "");
-        s = TRAILING_PUNCTUATION.matcher(s).replaceAll("");
-        String[] words = s.split("\\s+");
+        s = LEADING_ARTICLE.matcher(reading.apply(s)).replaceFirst("");
+        s = TRAILING_PUNCTUATION.matcher(reading.apply(s)).replaceAll("");
+        String[] words = SPACES.split(reading.apply(s));
         return words.length > 8 ? String.join(" ", List.of(words).subList(0, 8)) : s;
     }
 
     /** The text before the first match of {@code end}, or all of it. */
-    private static String before(Pattern end, String s) {
-        Matcher m = end.matcher(s);
+    private String before(Pattern end, String s) {
+        Matcher m = end.matcher(reading.apply(s));
         return m.find() ? s.substring(0, m.start()) : s;
     }
 
     /** A key segment: lower case letters, digits and underscores, so keys stay stable across phrasings. */
-    static String slug(String phrase) {
-        String s =
-                phrase.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\d]+", "_").replaceAll("^_+|_+$", "");
+    private String slug(String phrase) {
+        String s = NOT_A_WORD
+                .matcher(reading.apply(phrase.toLowerCase(Locale.ROOT)))
+                .replaceAll("_");
+        s = EDGE_UNDERSCORES.matcher(reading.apply(s)).replaceAll("");
         return s.length() > 64 ? s.substring(0, 64) : s;
     }
 }
