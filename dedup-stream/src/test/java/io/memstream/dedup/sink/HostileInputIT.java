@@ -125,8 +125,33 @@ class HostileInputIT {
                         "after-time-" + RUN, "created_at +1000000000-12-31T23:59:59Z is outside",
                         "year-300000-" + RUN, "created_at +300000-01-01T00:00:00Z is outside",
                         "nul-" + RUN, "0x00"));
-        System.out.println("SURROGATE "
-                + jdbc.queryForList("SELECT content FROM conversation_turns WHERE tenant_id = ?", hostile));
+        // The API refuses a lone surrogate; one that reaches the sink anyway is not worth a dead letter:
+        // the driver writes it as UTF-8 would, a replacement character, and the turn lands.
+        assertThat(jdbc.queryForList(
+                        "SELECT content FROM conversation_turns WHERE tenant_id = ? AND turn_id = ?",
+                        String.class,
+                        hostile,
+                        "surrogate-" + RUN))
+                .containsExactly("tea ?");
+    }
+
+    @Test
+    void twoUsersTurnsWithTheSameIdBothLand() {
+        // A turn id is unique per user (V10): one user who used another's id first takes nothing from them.
+        String id = "shared-id-" + RUN;
+        SessionKey route = new SessionKey(good, "default", "s");
+        Instant now = Instant.now();
+        send(Topics.TURNS, route, new Turn(id, good, "default", "attacker", "s", "user", "first", now, now));
+        send(Topics.TURNS, route, new Turn(id, good, "default", "victim", "s", "user", "second", now, now));
+
+        await().atMost(PIPELINE)
+                .untilAsserted(() -> assertThat(jdbc.queryForList(
+                                "SELECT user_id || ':' || content FROM conversation_turns"
+                                        + " WHERE tenant_id = ? AND turn_id = ? ORDER BY user_id",
+                                String.class,
+                                good,
+                                id))
+                        .containsExactly("attacker:first", "victim:second"));
     }
 
     /** Arrays nested this deep: the API accepts a value of 499, and the merged state is two deeper. */
