@@ -67,4 +67,26 @@ class ProfileIT {
             assertThat(h.get("change").asString()).isEqualTo("superseded");
         });
     }
+
+    @Test
+    void theDeepestValueTheApiAcceptsStaysReadableWithItsHistoryAfterItIsReplaced() {
+        // 31 arrays around a string: 32 levels, the most the API takes. The stored state and the
+        // answer nest it further, and every read of the profile must still answer.
+        String user = TestInfra.uniqueId("pr");
+        String deepest = "[".repeat(31) + "\"x\"" + "]".repeat(31);
+        assertThat(api.put("/v1/users/" + user + "/facts/work.employer", "{\"value\": " + deepest + "}")
+                        .status())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(employer(user)).isNotNull());
+        assertThat(employer(user).get("value").isArray()).isTrue();
+
+        api.put("/v1/users/" + user + "/facts/work.employer", "{\"value\": \"Globex\"}");
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> assertThat(employer(user).get("value").asString()).isEqualTo("Globex"));
+        assertThat(employer(user).get("history"))
+                .anySatisfy(h -> assertThat(h.get("change").asString()).isEqualTo("superseded"));
+        assertThat(api.get("/v1/users/" + user + "/facts").status()).isEqualTo(200);
+    }
 }
