@@ -1,5 +1,6 @@
 package io.memstream.extractor.turns;
 
+import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.LangChain4jException;
 import io.memstream.common.erasure.ErasedUsers;
 import io.memstream.common.events.FactCandidate;
@@ -270,14 +271,19 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
 
     /**
      * A provider or broker problem is not the turns' fault: the batch waits and is tried again, so
-     * nothing is lost however long the outage. Output the model cannot get right, or a bug, is the
-     * turns' own: they go to the dead-letter topic with the reason.
+     * nothing is lost however long the outage (a wrong key or model name included: fixing the
+     * configuration lets it through). Output the model cannot get right, a request the provider
+     * refuses as invalid (4xx other than auth and not-found: too long, filtered content), or a bug,
+     * is the turns' own: they go to the dead-letter topic with the reason, and a replay can take them
+     * again; retried, they would hold their partition's commit forever.
      */
     private Outcome failed(List<Pending> batch, Exception e) {
         if (!running.get() || Thread.currentThread().isInterrupted()) {
             return Outcome.ABANDONED;
         }
-        boolean transientFailure = e instanceof LangChain4jException && !(e instanceof MalformedLlmOutputException)
+        boolean transientFailure = e instanceof LangChain4jException
+                        && !(e instanceof MalformedLlmOutputException)
+                        && !(e instanceof InvalidRequestException)
                 || e instanceof java.util.concurrent.ExecutionException
                 || e instanceof java.util.concurrent.TimeoutException;
         if (transientFailure) {

@@ -62,6 +62,12 @@ class LlmPipelineIT {
             return new FakeOpenAiServer.Reply(503, "{\"error\": {\"message\": \"overloaded\"}}", Map.of())
                     .slowedBy(Duration.ofSeconds(2));
         }
+        if (message.contains("LLM-REFUSED")) {
+            return new FakeOpenAiServer.Reply(
+                    400,
+                    "{\"error\": {\"message\": \"this content is refused\", \"type\": \"invalid_request_error\"}}",
+                    Map.of());
+        }
         if (message.contains("LLM-GARBAGE")) {
             return FakeOpenAiServer.content("I think they like cats?", 300, 8);
         }
@@ -112,6 +118,37 @@ class LlmPipelineIT {
         assertThat(TopicProbe.values(Topics.FACT_CANDIDATES))
                 .extracting(FactCandidate::factKey)
                 .noneMatch(k -> k.userId().equals(user));
+    }
+
+    @Test
+    void aTurnTheProviderRefusesAsInvalidIsDeadLetteredAndTheSessionGoesOn() {
+        String user = TestInfra.uniqueId("u");
+        Turn refused = turn(user, "LLM-REFUSED: something the provider will not take");
+        TopicWriter.send(Topics.TURNS, refused.sessionKey(), refused);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(DeadLetters.all()).anySatisfy(letter -> {
+                    assertThat(letter.value()).contains(refused.turnId());
+                    assertThat(letter.originalTopic()).isEqualTo(Topics.TURNS.name());
+                    assertThat(letter.reason()).contains("this content is refused");
+                }));
+
+        // The same session's next turn is extracted: the refused one does not hold it up.
+        Instant now = Instant.now();
+        Turn next = new Turn(
+                TestInfra.uniqueId("t"),
+                "t1",
+                "default",
+                user,
+                refused.sessionId(),
+                "user",
+                "LLM-OK: my cat is called Miso",
+                now,
+                now);
+        TopicWriter.send(Topics.TURNS, next.sessionKey(), next);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(TopicProbe.values(Topics.FACT_CANDIDATES))
+                        .anyMatch(c -> c.factKey().userId().equals(user)));
     }
 
     @Test
