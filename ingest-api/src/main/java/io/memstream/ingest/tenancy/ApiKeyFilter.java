@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Binds every request but the health checks to the tenant of its {@code Authorization: Bearer} key;
  * the tenant never comes from the request itself. It decides on the path the dispatcher maps, as
  * {@link RequestGuardFilter} (before it) decoded and checked it. Unknown paths need a key too, so a route added later is
- * never open by accident, and so do the actuator's endpoints other than health.
+ * never open by accident, and so do the actuator's endpoints other than health, which a key bound
+ * to one user never reads.
  */
 @Component
 class ApiKeyFilter extends OncePerRequestFilter {
@@ -82,6 +83,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
         }
         if (caller.isEmpty()) {
             reject(response, HttpStatus.UNAUTHORIZED, "the API key is not valid (unknown or revoked)");
+            return;
+        }
+        // The actuator describes the whole process, every tenant's traffic in it: an operator's view,
+        // never an end user's.
+        if (caller.get().boundUserId() != null
+                && RequestGuardFilter.pathOf(request).startsWith("/actuator")) {
+            reject(response, HttpStatus.FORBIDDEN, "an API key bound to a user cannot read the service's actuator");
             return;
         }
         request.setAttribute(TenantResolver.ATTRIBUTE, caller.get());

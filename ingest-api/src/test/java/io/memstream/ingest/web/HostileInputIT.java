@@ -289,6 +289,9 @@ class HostileInputIT extends RunningIngestApi {
                 .as("health says UP, not what it checked")
                 .isFalse();
         assertThat(client.get("/actuator/metrics").status()).isEqualTo(200);
+        Api.Response endUser = api.withKey(keys.create(tenant, "u1", "test")).get("/actuator/metrics");
+        assertThat(endUser.status()).isEqualTo(403);
+        assertThat(endUser.contentType()).startsWith("application/problem+json");
     }
 
     @Test
