@@ -88,7 +88,7 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
     private final DeadLetterPublishingRecoverer deadLetters;
     private final BatchingSettings settings;
     private final ExtractiveSummarizer summarizer;
-    private final Map<SessionKey, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<Conversation, Session> sessions = new ConcurrentHashMap<>();
     private final OffsetTracker offsets = new OffsetTracker();
     private final AtomicInteger buffered = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -208,7 +208,8 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
             claim.done(record.offset());
             return;
         }
-        Session session = sessions.computeIfAbsent(turn.sessionKey(), k -> new Session());
+        Session session =
+                sessions.computeIfAbsent(new Conversation(turn.sessionKey(), turn.userId()), k -> new Session());
         synchronized (session) {
             session.buffer.add(new Pending(turn, record, claim));
             session.lastArrivalNanos = System.nanoTime();
@@ -262,6 +263,12 @@ public final class SessionBatchingConsumer implements SmartLifecycle {
             finish(session, batch, outcome);
         }
     }
+
+    /**
+     * What is batched and summarized together: one user's turns in one session. Two users of a tenant
+     * may send the same session id; one of them must never reach the other's prompt or summary.
+     */
+    private record Conversation(SessionKey session, String userId) {}
 
     private enum Outcome {
         DONE,
