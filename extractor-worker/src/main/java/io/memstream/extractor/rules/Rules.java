@@ -1,5 +1,7 @@
 package io.memstream.extractor.rules;
 
+import io.memstream.common.events.Ids;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +49,8 @@ final class Rules {
             Pattern.compile("(?<!\\s)\\s++(?:over|to|than|rather\\s+than|instead\\s+of)\\s", Pattern.CASE_INSENSITIVE);
     private static final Pattern LEADING_ARTICLE = Pattern.compile("^(?:to|the|a|an|my)\\s+", Pattern.CASE_INSENSITIVE);
     private static final Pattern SPACES = Pattern.compile("\\s+");
-    private static final Pattern NOT_A_WORD = Pattern.compile("[^\\p{L}\\d]+");
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    private static final Pattern NOT_A_WORD = Pattern.compile("[^a-z0-9]+");
     private static final Pattern EDGE_UNDERSCORES = Pattern.compile("^_+|_+$");
 
     private final UnaryOperator<CharSequence> reading;
@@ -203,12 +206,21 @@ final class Rules {
         return m.find() ? s.substring(0, m.start()) : s;
     }
 
-    /** A key segment: lower case letters, digits and underscores, so keys stay stable across phrasings. */
+    /**
+     * A key segment: ASCII lower case letters, digits and underscores, so keys stay stable across
+     * phrasings and every learned key can be named in a path ({@code /v1/users/{u}/facts/{key}}).
+     * Accents are dropped ("café" is "cafe"); a phrase without one Latin letter or digit is keyed by
+     * the derived id of its words instead.
+     */
     private String slug(String phrase) {
-        String s = NOT_A_WORD
-                .matcher(reading.apply(phrase.toLowerCase(Locale.ROOT)))
-                .replaceAll("_");
+        String lower = phrase.toLowerCase(Locale.ROOT);
+        String s = MARKS.matcher(reading.apply(Normalizer.normalize(lower, Normalizer.Form.NFKD)))
+                .replaceAll("");
+        s = NOT_A_WORD.matcher(reading.apply(s)).replaceAll("_");
         s = EDGE_UNDERSCORES.matcher(reading.apply(s)).replaceAll("");
+        if (s.isEmpty()) {
+            return "u" + Ids.derived("rules-key", lower).replace("-", "").substring(0, 16);
+        }
         return s.length() > 64 ? s.substring(0, 64) : s;
     }
 }

@@ -120,6 +120,17 @@ class RuleBasedExtractorTest {
     }
 
     @Test
+    void everyLearnedKeyCanBeNamedInAPath() {
+        // The API's fact routes take keys of [A-Za-z0-9_.:-]; a key the rules learn must be one of them.
+        assertThat(facts("I like café au lait")).containsOnlyKeys("preference.cafe_au_lait");
+        assertThat(facts("I love 寿司").keySet())
+                .singleElement()
+                .satisfies(key -> assertThat(key).matches("preference\\.u[0-9a-f]{16}"));
+        assertThat(facts("I love 寿司")).isEqualTo(facts("I love 寿司"));
+        assertThat(facts("I love 寿司")).isNotEqualTo(facts("I love ラーメン"));
+    }
+
+    @Test
     void theLastStatementAboutAKeyInATurnWins() {
         assertThat(facts("I like tea. Actually, I hate tea.")).containsEntry("preference.tea", "dislike");
     }
