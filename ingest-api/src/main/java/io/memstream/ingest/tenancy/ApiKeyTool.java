@@ -30,8 +30,13 @@ public final class ApiKeyTool {
                 env("MEMSTREAM_DB_URL", "jdbc:postgresql://localhost:15432/memstream"),
                 env("MEMSTREAM_DB_USER", "memstream"),
                 env("MEMSTREAM_DB_PASSWORD", "memstream"));
-        System.out.println(new ApiKeys(new JdbcTemplate(db))
-                .create(tenant, options.get("--user"), options.getOrDefault("--label", "cli")));
+        try {
+            System.out.println(new ApiKeys(new JdbcTemplate(db))
+                    .create(tenant, options.get("--user"), options.getOrDefault("--label", "cli")));
+        } catch (IllegalArgumentException e) {
+            System.err.println("ApiKeyTool: " + e.getMessage());
+            System.exit(2);
+        }
     }
 
     private static void usage() {

@@ -1,11 +1,13 @@
 package io.memstream.ingest.tenancy;
 
+import io.memstream.ingest.web.Identifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -22,8 +24,18 @@ public class ApiKeys {
         this.jdbc = jdbc;
     }
 
-    /** Creates a key and returns it; this is the only time the key itself exists anywhere. */
+    private static final Pattern ID = Pattern.compile(Identifier.PATTERN);
+
+    /**
+     * Creates a key and returns it; this is the only time the key itself exists anywhere. Its tenant
+     * and user are ids like any other: a user the API could not name in a path (erasure, facts) must
+     * never own a key.
+     */
     public String create(String tenant, String userId, String label) {
+        requireId("tenant", tenant);
+        if (userId != null) {
+            requireId("user", userId);
+        }
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -34,6 +46,14 @@ public class ApiKeys {
                 userId,
                 label);
         return key;
+    }
+
+    private static void requireId(String what, String id) {
+        if (id.isEmpty()
+                || id.length() > Identifier.MAX_LENGTH
+                || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("the " + what + " '" + id + "' is not an id: " + Identifier.MESSAGE);
+        }
     }
 
     /** One primary-key lookup of the key's hash: the cost does not grow with the number of keys. */
