@@ -165,6 +165,24 @@ class HostileInputIT extends RunningIngestApi {
     }
 
     @Test
+    void memoriesAWorkingMemoryCarriesAreHeldToTheLongTermRules() {
+        refused(client.put("/v1/working-memory/" + session, """
+                {"user_id": "%s", "messages": [{"role": "user", "content": "hi"}],
+                 "memories": [{"text": "\\u200b"}]}""".formatted(user)), "memories[0].text");
+        refused(client.put("/v1/working-memory/" + session, """
+                {"user_id": "%s", "messages": [{"role": "user", "content": "hi"}],
+                 "memories": [{"text": "x", "created_at": "-1000000000-01-01T00:00:00Z"}]}""".formatted(user)), "created_at");
+        assertThat(TopicProbe.values(Topics.FACT_CANDIDATES))
+                .as("no memory was promoted")
+                .noneMatch(c -> tenant.equals(c.factKey().tenantId()));
+        assertThat(turnsOfThisTest()).as("the message was not published").isZero();
+        assertThat(client.get("/v1/working-memory/" + session + "?user_id=" + user)
+                        .status())
+                .as("nothing half-applied")
+                .isEqualTo(404);
+    }
+
+    @Test
     void deeplyNestedValuesAreRefusedAndTheProfileStaysReadable() {
         String deep = "[".repeat(40) + "1" + "]".repeat(40);
         refused(client.put("/v1/users/" + user + "/facts/deep", "{\"value\": " + deep + "}"), "value");
