@@ -165,11 +165,36 @@ class HostileInputPropertyIT {
                                 TIMES[random.nextInt(TIMES.length)]);
         Api.Response response = api.post("/v1/long-term-memory/", body);
         if (accepted(response, "POST /v1/long-term-memory/ " + body)) {
-            String read = "/v1/long-term-memory/" + id + "?user_id=" + user;
-            promises.put("memory " + user + "/" + id, new Promise("memory " + body, () -> {
-                Api.Response got = api.get(read);
-                return got.status() == 200 && got.body().get("text").asString().equals(text);
-            }));
+            if (!id.isBlank()) {
+                String read = "/v1/long-term-memory/" + id + "?user_id=" + user;
+                promises.put("memory " + user + "/" + id, new Promise("memory " + body, () -> {
+                    Api.Response got = api.get(read);
+                    return got.status() == 200
+                            && got.body().get("text").asString().equals(text);
+                }));
+            } else {
+                // Without an id of its own the memory was given one the answer does not carry: it is
+                // found by searching for its text (the user's, if it named one) and read back by that.
+                String search = "{\"text\": %s, \"limit\": 50%s}"
+                        .formatted(
+                                quote(text),
+                                user.isEmpty() ? "" : ", \"user_id\": {\"eq\": %s}".formatted(quote(user)));
+                promises.put("memory " + user + "/(generated id) " + i, new Promise("memory " + body, () -> {
+                    Api.Response found = api.post("/v1/long-term-memory/search", search);
+                    if (found.status() != 200) {
+                        return false;
+                    }
+                    for (JsonNode m : found.body().get("memories")) {
+                        if (m.get("text").asString().equals(text)) {
+                            String read = "/v1/long-term-memory/" + m.get("id").asString() + "?user_id=" + user;
+                            Api.Response got = api.get(read);
+                            return got.status() == 200
+                                    && got.body().get("text").asString().equals(text);
+                        }
+                    }
+                    return false;
+                }));
+            }
         }
     }
 
