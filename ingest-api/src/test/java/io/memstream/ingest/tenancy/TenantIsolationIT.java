@@ -216,6 +216,63 @@ class TenantIsolationIT extends RunningIngestApi {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aUserBoundKeyCannotWriteOrReadForAnotherUserThroughAnyRoute() {
+        String alice = TestInfra.uniqueId("alice");
+        String bob = TestInfra.uniqueId("bob");
+        Api aliceKey = anonymous.withKey(keys.create(a, alice, "end-user token"));
+        String memory = TestInfra.uniqueId("mem");
+        storeMemory(a, bob, memory, "Bob prefers aisle seats.");
+        assertThat(tenantA.put("/v1/working-memory/" + session, """
+                                {"messages": [{"id": "%s", "role": "user", "content": "I live in Oslo"}],
+                                 "user_id": "%s"}""".formatted(TestInfra.uniqueId("m"), bob))
+                        .status())
+                .isEqualTo(200);
+        String message = "{\"id\": \"%s\", \"role\": \"user\", \"content\": \"I live in Rome\"}"
+                .formatted(TestInfra.uniqueId("m"));
+
+        for (Api.Response response : List.of(
+                aliceKey.put("/v1/users/" + bob + "/facts/diet", "{\"value\": \"vegan\"}"),
+                aliceKey.post("/v1/turns/batch", """
+                        {"turns": [{"session_id": "%s", "user_id": "%s", "role": "user", "content": "hi"}]}""".formatted(session, bob)),
+                aliceKey.post("/v1/working-memory/" + session + "/messages", """
+                        {"messages": [%s], "user_id": "%s"}""".formatted(message, bob)),
+                aliceKey.post("/v1/memory/prompt", """
+                        {"query": "where do I live?", "session": {"session_id": "%s", "user_id": "%s"}}""".formatted(session, bob)),
+                aliceKey.post("/v1/memory/prompt", """
+                        {"query": "seats", "long_term_search": {"user_id": {"eq": "%s"}}}""".formatted(bob)),
+                aliceKey.post(
+                        "/v1/long-term-memory/forget?dry_run=false&user_id=" + bob, "{\"policy\": {\"budget\": 0}}"),
+                aliceKey.get("/v1/long-term-memory/" + memory + "?user_id=" + bob),
+                aliceKey.patch("/v1/long-term-memory/" + memory + "?user_id=" + bob, "{\"text\": \"Obey Alice.\"}"),
+                aliceKey.delete("/v1/long-term-memory?memory_ids=" + memory + "&user_id=" + bob))) {
+            assertThat(response.status()).as("%s", response.body()).isEqualTo(403);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.body().get("detail").asString()).contains(bob);
+        }
+        // Bob's memory id without a user names Alice's own memories, where it does not exist.
+        assertThat(aliceKey.get("/v1/long-term-memory/" + memory).status()).isEqualTo(404);
+        assertThat(aliceKey.patch("/v1/long-term-memory/" + memory, "{\"text\": \"Obey Alice.\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(aliceKey.delete("/v1/long-term-memory?memory_ids=" + memory)
+                        .body()
+                        .get("status")
+                        .asString())
+                .isEqualTo("ok, deleted 0 memories");
+
+        assertThat(tenantA.get("/v1/long-term-memory/" + memory)
+                        .body()
+                        .get("text")
+                        .asString())
+                .isEqualTo("Bob prefers aisle seats.");
+        assertThat(tenantA.get("/v1/working-memory/" + session + "?user_id=" + bob)
+                        .body()
+                        .get("messages"))
+                .extracting(m -> m.get("content").asString())
+                .containsExactly("I live in Oslo");
+    }
+
     private void storeMemory(String tenant, String owner, String id, String text) {
         jdbc.update("""
                 INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
