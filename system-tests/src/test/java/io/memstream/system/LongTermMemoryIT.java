@@ -310,6 +310,15 @@ class LongTermMemoryIT {
                 .untilAsserted(() -> assertThat(texts(listing(user))).containsExactly("User lives in Braga."));
         assertThat(api.get("/v1/long-term-memory/" + again).body().get("text").asString())
                 .isEqualTo("User lives in Braga.");
+        // Created with that id in another namespace: the memory moves there (in AMS the id is the
+        // memory's key), rather than the user holding one id twice.
+        api.post("/v1/long-term-memory/", """
+                {"memories": [{"id": "%s", "text": "User lives in Braga.", "user_id": "%s", "namespace": "trips"}]}""".formatted(again, user));
+        await().atMost(APPLIED)
+                .untilAsserted(() -> assertThat(listing(user).get("memories"))
+                        .extracting(m -> m.get("namespace").asString())
+                        .containsExactly("trips"));
+        assertThat(api.get("/v1/long-term-memory/" + again).status()).isEqualTo(200);
     }
 
     @Test

@@ -85,11 +85,12 @@ public class LongTermMemories {
                 candidates.add(candidate);
             }
         }
-        // A create that names an existing memory with other text is an edit of it, not a second
-        // memory with the same id.
+        // A create that names an existing memory of the user with other text, or in another
+        // namespace, is an edit (or move) of it, not a second memory with the same id: as in AMS,
+        // where the id is the memory's key.
         for (int i = 0; i < rewrites.size(); i++) {
             MemoryRecord r = rewrites.get(i);
-            patch(caller, r.id(), rewriteUsers.get(i), MemoryPatch.from(r));
+            patch(caller, r.id(), MemoryAddress.ofUser(rewriteUsers.get(i)), MemoryPatch.from(r));
         }
         if (deduplicate && settings.similarityThreshold() > 0) {
             candidates = mergeIntoSimilar(candidates);
@@ -136,9 +137,9 @@ public class LongTermMemories {
         FactKey key = candidate.factKey();
         return store.stored(caller.tenant(), r.id()).stream()
                 .filter(m -> !m.isMessage())
-                .filter(m -> m.key().userId().equals(key.userId())
-                        && m.key().namespace().equals(key.namespace()))
-                .anyMatch(m -> !m.record().text().equals(r.text()));
+                .filter(m -> m.key().userId().equals(key.userId()))
+                .anyMatch(m -> !m.key().namespace().equals(key.namespace())
+                        || !m.record().text().equals(r.text()));
     }
 
     /** Points each new memory that means the same as a stored one at that memory's key and value. */
@@ -178,11 +179,11 @@ public class LongTermMemories {
     /**
      * The memory with this id as the caller may see it.
      *
-     * @param userId whose memory, for a tenant-wide key; null when the id is to tell
+     * @param address what narrows the id, when it names several memories
      */
-    public Optional<MemoryRecord> get(Caller caller, String id, String userId) {
+    Optional<MemoryRecord> get(Caller caller, String id, MemoryAddress address) {
         Optional<MemoryRecord> found =
-                ofOneUser(id, owned(caller, userId, store.byId(caller.tenant(), id), m -> m), m -> m).stream()
+                oneMemory(id, owned(caller, address, store.byId(caller.tenant(), id), m -> m), m -> m).stream()
                         .findFirst();
         found.filter(m -> !"message".equals(m.memoryType()))
                 .ifPresent(m -> accessLog.record(caller.tenant(), List.of(m), clock.instant()));
@@ -190,14 +191,14 @@ public class LongTermMemories {
     }
 
     /** Publishes the edit and answers with the memory as it will read once dedup has applied it. */
-    MemoryRecord patch(Caller caller, String id, String userId, MemoryPatch patch) {
+    MemoryRecord patch(Caller caller, String id, MemoryAddress address, MemoryPatch patch) {
         if (patch.isEmpty()) {
             throw new InvalidFieldException(
                     "body",
                     "give at least one of text, topics, entities, memory_type, namespace, user_id, session_id,"
                             + " event_date, pinned");
         }
-        StoredMemory stored = find(caller, id, userId);
+        StoredMemory stored = find(caller, id, address);
         rebuilds.requireNotRebuilding(stored.key());
         if (stored.isMessage()) {
             throw new InvalidFieldException("id", "names a conversation message, which cannot be edited");
@@ -269,12 +270,12 @@ public class LongTermMemories {
     }
 
     /** Returns how many of the ids named a memory the caller may delete. */
-    int delete(Caller caller, List<String> ids, String userId) {
+    int delete(Caller caller, List<String> ids, MemoryAddress address) {
         Instant now = clock.instant();
         List<FactCandidate> deletions = new ArrayList<>();
         List<MemoryRecord> turns = new ArrayList<>();
         for (String id : ids) {
-            for (StoredMemory m : stored(caller, id, userId)) {
+            for (StoredMemory m : stored(caller, id, address)) {
                 if (m.isMessage()) {
                     turns.add(m.record());
                 } else {
@@ -300,42 +301,56 @@ public class LongTermMemories {
         return FactCandidate.command(Operation.DELETE, "delete:" + Ids.newUlid(), key, id, EXTRACTOR, now, true);
     }
 
-    private StoredMemory find(Caller caller, String id, String userId) {
-        return stored(caller, id, userId).stream()
+    private StoredMemory find(Caller caller, String id, MemoryAddress address) {
+        return stored(caller, id, address).stream()
                 .findFirst()
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no memory with id " + id));
     }
 
-    private List<StoredMemory> stored(Caller caller, String id, String userId) {
-        return ofOneUser(
+    private List<StoredMemory> stored(Caller caller, String id, MemoryAddress address) {
+        return oneMemory(
                 id,
-                owned(caller, userId, store.stored(caller.tenant(), id), StoredMemory::record),
+                owned(caller, address, store.stored(caller.tenant(), id), StoredMemory::record),
                 StoredMemory::record);
     }
 
     /**
      * The memories with an id that the caller may touch: a user-bound key only its user's (others are
-     * as absent as another tenant's), a tenant-wide key those of the user it names, or all.
+     * as absent as another tenant's), a tenant-wide key those of the user it names, or all; within
+     * the namespace and session the address names, if it does.
      */
-    private static <T> List<T> owned(Caller caller, String userId, List<T> found, Function<T, MemoryRecord> record) {
-        String user = caller.userId(userId);
-        return user == null
-                ? found
-                : found.stream()
-                        .filter(m -> user.equals(userOf(record.apply(m))))
-                        .toList();
+    private static <T> List<T> owned(
+            Caller caller, MemoryAddress address, List<T> found, Function<T, MemoryRecord> record) {
+        String user = caller.userId(address.userId());
+        return found.stream()
+                .filter(m -> user == null || user.equals(userOf(record.apply(m))))
+                .filter(m -> address.admits(record.apply(m)))
+                .toList();
     }
 
     /**
-     * Ids are the clients', unique per user: an id two users have used names no one memory, and is
-     * answered with a conflict rather than with either user's (one of them could have planted it).
+     * Ids are the clients', so one can name several memories: an id two users have used names no one
+     * memory, and is answered with a conflict rather than with either user's (one of them could have
+     * planted it); so is an id one user holds in two namespaces (two creates racing to dedup), or for
+     * a memory and a conversation turn.
      */
-    private static <T> List<T> ofOneUser(String id, List<T> found, Function<T, MemoryRecord> record) {
+    private static <T> List<T> oneMemory(String id, List<T> found, Function<T, MemoryRecord> record) {
         long users = found.stream().map(m -> userOf(record.apply(m))).distinct().count();
         if (users > 1) {
             throw new ResponseStatusException(
                     HttpStatus.CONFLICT,
                     "memory id " + id + " is used by " + users + " users of this tenant: name one with user_id=");
+        }
+        List<String> places = found.stream()
+                .map(m -> MemoryAddress.placeOf(record.apply(m)))
+                .distinct()
+                .sorted()
+                .toList();
+        if (places.size() > 1) {
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT,
+                    "memory id " + id + " names " + places.size() + " memories (" + String.join("; ", places)
+                            + "): name one with namespace=, or a turn with session_id=");
         }
         return found;
     }

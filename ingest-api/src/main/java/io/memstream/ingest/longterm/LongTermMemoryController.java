@@ -50,12 +50,17 @@ class LongTermMemoryController {
         return search.search(tenants.current(), body);
     }
 
-    /** {@code user_id} (ours, not AMS's) tells apart two users' memories that share an id. */
+    /**
+     * {@code user_id}, {@code namespace} and {@code session_id} (ours, not AMS's) tell apart memories
+     * that share an id.
+     */
     @GetMapping("/v1/long-term-memory/{id}")
     MemoryRecord get(
             @PathVariable("id") @NotBlank @Identifier String id,
-            @RequestParam(name = "user_id", required = false) @Identifier String userId) {
-        return memories.get(tenants.current(), id, userId)
+            @RequestParam(name = "user_id", required = false) @Identifier String userId,
+            @RequestParam(name = "namespace", required = false) @Identifier String namespace,
+            @RequestParam(name = "session_id", required = false) @Identifier String sessionId) {
+        return memories.get(tenants.current(), id, new MemoryAddress(userId, namespace, sessionId))
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no memory with id " + id));
     }
 
@@ -63,19 +68,23 @@ class LongTermMemoryController {
     MemoryRecord patch(
             @PathVariable("id") @NotBlank @Identifier String id,
             @RequestParam(name = "user_id", required = false) @Identifier String userId,
+            @RequestParam(name = "namespace", required = false) @Identifier String namespace,
+            @RequestParam(name = "session_id", required = false) @Identifier String sessionId,
             @Valid @RequestBody MemoryPatch body) {
-        return memories.patch(tenants.current(), id, userId, body);
+        return memories.patch(tenants.current(), id, new MemoryAddress(userId, namespace, sessionId), body);
     }
 
     @DeleteMapping({"/v1/long-term-memory", "/v1/long-term-memory/"})
     Map<String, String> delete(
             @RequestParam(name = "memory_ids", required = false) @Size(max = 1000)
                     List<@NotBlank @Identifier String> ids,
-            @RequestParam(name = "user_id", required = false) @Identifier String userId) {
+            @RequestParam(name = "user_id", required = false) @Identifier String userId,
+            @RequestParam(name = "namespace", required = false) @Identifier String namespace,
+            @RequestParam(name = "session_id", required = false) @Identifier String sessionId) {
         if (ids == null || ids.isEmpty()) {
             throw new InvalidFieldException("memory_ids", "name at least one memory id (memory_ids=...)");
         }
-        int deleted = memories.delete(tenants.current(), ids, userId);
+        int deleted = memories.delete(tenants.current(), ids, new MemoryAddress(userId, namespace, sessionId));
         return Map.of("status", "ok, deleted " + deleted + " memories");
     }
 

@@ -355,6 +355,60 @@ class TenantIsolationIT extends RunningIngestApi {
     }
 
     @Test
+    void anIdOneUserHoldsInTwoPlacesIsNamedByItsPlaceNotPickedAtRandom() {
+        String owner = TestInfra.uniqueId("owner");
+        String id = TestInfra.uniqueId("mem");
+        // Two creates racing to dedup can leave one id in two namespaces of a user.
+        storeMemory(a, owner, id, "User prefers window seats.");
+        jdbc.update("UPDATE facts SET namespace = 'travel' WHERE tenant_id = ? AND id = ?", a, id);
+        storeMemory(a, owner, id, "User prefers aisle seats.");
+        Api ownerKey = anonymous.withKey(keys.create(a, owner, "end-user token"));
+
+        for (Api.Response response : List.of(
+                ownerKey.get("/v1/long-term-memory/" + id),
+                tenantA.get("/v1/long-term-memory/" + id + "?user_id=" + owner),
+                ownerKey.patch("/v1/long-term-memory/" + id, "{\"pinned\": true}"),
+                ownerKey.delete("/v1/long-term-memory?memory_ids=" + id))) {
+            assertThat(response.status()).as("%s", response.body()).isEqualTo(409);
+            assertThat(response.body().get("detail").asString())
+                    .contains("namespace default: a memory", "namespace travel: a memory", "namespace=");
+        }
+        assertThat(ownerKey.get("/v1/long-term-memory/" + id + "?namespace=travel")
+                        .body()
+                        .get("text")
+                        .asString())
+                .isEqualTo("User prefers window seats.");
+        assertThat(ownerKey.get("/v1/long-term-memory/" + id + "?namespace=default")
+                        .body()
+                        .get("text")
+                        .asString())
+                .isEqualTo("User prefers aisle seats.");
+        assertThat(ownerKey.delete("/v1/long-term-memory?memory_ids=" + id + "&namespace=travel")
+                        .body()
+                        .get("status")
+                        .asString())
+                .isEqualTo("ok, deleted 1 memories");
+
+        // A turn's id is a memory id too (a 'message' memory), and a memory may share it.
+        jdbc.update(
+                "INSERT INTO conversation_turns (tenant_id, turn_id, namespace, user_id, session_id, role, content,"
+                        + " created_at, accepted_at) VALUES (?, ?, 'default', ?, 's1', 'user', 'said in s1', now(),"
+                        + " now())",
+                a,
+                id,
+                owner);
+        Api.Response memoryAndTurn = ownerKey.get("/v1/long-term-memory/" + id);
+        assertThat(memoryAndTurn.status()).isEqualTo(409);
+        assertThat(memoryAndTurn.body().get("detail").asString())
+                .contains("namespace default: a memory", "namespace default: a turn of session s1", "session_id=");
+        assertThat(ownerKey.get("/v1/long-term-memory/" + id + "?session_id=s1")
+                        .body()
+                        .get("text")
+                        .asString())
+                .isEqualTo("said in s1");
+    }
+
+    @Test
     void aUserCannotSuppressOrProbeAnotherUsersTurnIds() {
         String victim = TestInfra.uniqueId("victim");
         String attacker = TestInfra.uniqueId("attacker");
