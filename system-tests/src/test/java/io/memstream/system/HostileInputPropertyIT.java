@@ -24,8 +24,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Nothing accepted is refused downstream: generated inputs, ordinary and adversarial mixed (NUL,
  * unpaired surrogates, invisible text, ids with {@code ; / \ %}, times of the year -10^9, JSON 40
- * deep), go to every entry point of the real pipeline. Whatever was answered 2xx must be stored
- * and read back exactly as sent; whatever was not must be a 4xx problem naming what is wrong.
+ * deep), go to every entry point of the real pipeline: turns one by one and in batches, working
+ * memory, memories, their PATCH, explicit facts, and search. Whatever was answered 2xx must be
+ * stored and read back exactly as sent (a search, which stores nothing, must answer a page);
+ * whatever was not must be a 4xx problem naming what is wrong.
  *
  * <p>The seed is fixed so that a run is repeatable; {@code MEMSTREAM_FUZZ_SEED=N} tries others,
  * and every failure names the seed and the request.
@@ -47,6 +49,10 @@ class HostileInputPropertyIT {
     private static final String[] ODD_IDS = {
         "a/b", "a\\b", "a;b", "..", ".", "a%2F", "a b", "ä", "x".repeat(257), "", "a:b@c.d-e_f", "-", "_"
     };
+    private static final String[] NUMBERS = {
+        "0", "1", "-1", "0.5", "7", "101", "4.9e-324", "1e308", "-1e308", "\"0.5\"", "null", "true", "[]", "2147483648"
+    };
+    private static final String[] MODES = {"semantic", "keyword", "hybrid", "", "SEMANTIC", "fuzzy", "\u0000"};
     private static final String[] TIMES = {
         "\"2026-11-21T10:00:00Z\"",
         "\"2026-11-21\"",
@@ -83,11 +89,15 @@ class HostileInputPropertyIT {
         // By what they store: the same turn sent twice keeps its first content, the same memory id
         // of one user its last text (a create naming an existing memory edits it).
         Map<String, Promise> promises = new LinkedHashMap<>();
+        Map<String, String> patchable = patchableMemories();
         for (int i = 0; i < CASES_PER_ROUTE; i++) {
             turn(i, promises);
+            turnBatch(i, promises);
             workingMemory(i, promises);
             memory(i, promises);
+            patch(i, patchable, promises);
             fact(i, promises);
+            search(i);
         }
         assertThat(promises).as("seed %d: some inputs must be accepted", SEED).hasSizeGreaterThan(20);
         await().atMost(STORED)
@@ -110,6 +120,36 @@ class HostileInputPropertyIT {
             promises.putIfAbsent(
                     "turn " + user + "/" + stored,
                     new Promise("turn " + body, () -> content.equals(archived(user, stored))));
+        }
+    }
+
+    private void turnBatch(int i, Map<String, Promise> promises) {
+        String user = id(run + "-b" + i);
+        // Sent ids (a blank one is given a fresh id, so it is its own turn) and their first content.
+        Map<String, String> sent = new LinkedHashMap<>();
+        StringBuilder turns = new StringBuilder();
+        for (int j = random.nextInt(3); j >= 0; j--) {
+            String id = random.nextInt(5) == 0 ? "same" : id("bt-" + i + "-" + j);
+            String content = text(100_000);
+            sent.putIfAbsent(id.isBlank() ? "#" + j : id, content);
+            turns.append(turns.isEmpty() ? "" : ", ")
+                    .append("{\"id\": %s, \"session_id\": %s, \"user_id\": %s, \"role\": \"user\", \"content\": %s%s}"
+                            .formatted(quote(id), quote(id("bs" + i)), quote(user), quote(content), maybeTime()));
+        }
+        String body = "{\"turns\": [" + turns + "]}";
+        Api.Response response = api.post("/v1/turns/batch", body);
+        if (accepted(response, "POST /v1/turns/batch " + body)) {
+            JsonNode ids = response.body().get("turn_ids");
+            assertThat(ids)
+                    .as("seed %d: one id per distinct turn of %s", SEED, body)
+                    .hasSize(sent.size());
+            int k = 0;
+            for (String content : sent.values()) {
+                String stored = ids.get(k++).asString();
+                promises.putIfAbsent(
+                        "turn " + user + "/" + stored,
+                        new Promise("batched turn " + body, () -> content.equals(archived(user, stored))));
+            }
         }
     }
 
@@ -198,6 +238,112 @@ class HostileInputPropertyIT {
         }
     }
 
+    /** One stored memory per patch case, each its user's, keyed by id; waits until all are readable. */
+    private Map<String, String> patchableMemories() {
+        Map<String, String> users = new LinkedHashMap<>();
+        StringBuilder memories = new StringBuilder();
+        for (int i = 0; i < CASES_PER_ROUTE; i++) {
+            String id = run + "-pm" + i;
+            users.put(id, run + "-p" + i);
+            memories.append(memories.isEmpty() ? "" : ", ")
+                    .append("{\"id\": \"%s\", \"user_id\": \"%s\", \"text\": \"User likes tea number %d.\"}"
+                            .formatted(id, users.get(id), i));
+        }
+        Api.Response created = api.post("/v1/long-term-memory/", "{\"memories\": [" + memories + "]}");
+        assertThat(created.status()).as("%s", created.body()).isEqualTo(200);
+        await().atMost(STORED)
+                .untilAsserted(() -> assertThat(users.entrySet())
+                        .allSatisfy(e -> assertThat(
+                                        api.get("/v1/long-term-memory/" + e.getKey() + "?user_id=" + e.getValue())
+                                                .status())
+                                .isEqualTo(200)));
+        return users;
+    }
+
+    private void patch(int i, Map<String, String> patchable, Map<String, Promise> promises) {
+        String id = run + "-pm" + i;
+        String user = patchable.get(id);
+        Map<String, String> fields = new LinkedHashMap<>();
+        String text = random.nextBoolean() ? text(10_000) : null;
+        if (text != null) {
+            fields.put("text", quote(text));
+        }
+        if (random.nextBoolean()) {
+            fields.put("topics", "[" + quote(text(300)) + "]");
+        }
+        if (random.nextInt(3) == 0) {
+            fields.put("event_date", TIMES[random.nextInt(TIMES.length)]);
+        }
+        String namespace = random.nextInt(3) == 0 ? id("trips") : null;
+        if (namespace != null) {
+            fields.put("namespace", quote(namespace));
+        }
+        if (random.nextInt(3) == 0) {
+            fields.put("pinned", random.nextBoolean() ? "true" : NUMBERS[random.nextInt(NUMBERS.length)]);
+        }
+        if (random.nextInt(4) == 0) {
+            fields.put("memory_type", quote(random.nextBoolean() ? "episodic" : text(20)));
+        }
+        String body = object(fields);
+        Api.Response response = api.patch("/v1/long-term-memory/" + id + "?user_id=" + user, body);
+        if (accepted(response, "PATCH /v1/long-term-memory/" + id + " " + body)) {
+            String expected = text != null ? text : "User likes tea number " + i + ".";
+            String read = "/v1/long-term-memory/" + id + "?user_id=" + user;
+            promises.put("patched " + id, new Promise("patch " + body, () -> {
+                Api.Response got = api.get(read);
+                return got.status() == 200
+                        && got.body().get("text").asString().equals(expected)
+                        && (namespace == null
+                                || namespace.isBlank()
+                                || got.body().get("namespace").asString().equals(namespace));
+            }));
+        }
+    }
+
+    /** A search stores nothing: it answers a page of results, or a 4xx naming the field. */
+    private void search(int i) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (random.nextInt(4) != 0) {
+            fields.put("text", quote(text(10_000)));
+        }
+        if (random.nextBoolean()) {
+            fields.put("search_mode", quote(MODES[random.nextInt(random.nextBoolean() ? 3 : MODES.length)]));
+        }
+        for (String number : new String[] {
+            "limit",
+            "offset",
+            "hybrid_alpha",
+            "distance_threshold",
+            "recency_semantic_weight",
+            "recency_half_life_created_days"
+        }) {
+            if (random.nextInt(8) == 0) {
+                fields.put(number, NUMBERS[random.nextInt(NUMBERS.length)]);
+            }
+        }
+        if (random.nextBoolean()) {
+            fields.put("user_id", "{\"eq\": " + quote(id(run + "-l" + i)) + "}");
+        }
+        if (random.nextInt(3) == 0) {
+            fields.put("created_at", "{\"gte\": " + TIMES[random.nextInt(TIMES.length)] + "}");
+        }
+        if (random.nextInt(3) == 0) {
+            fields.put("topics", "{\"any\": [" + quote(text(50)) + "]}");
+        }
+        if (random.nextInt(4) == 0) {
+            fields.put("recency_boost", random.nextBoolean() ? "false" : NUMBERS[random.nextInt(NUMBERS.length)]);
+        }
+        String body = object(fields);
+        Api.Response response = api.post("/v1/long-term-memory/search", body);
+        if (accepted(response, "POST /v1/long-term-memory/search " + body)) {
+            JsonNode memories = response.body().get("memories");
+            assertThat(memories).as("seed %d: %s", SEED, body).isNotNull();
+            assertThat(response.body().get("total").asInt())
+                    .as("seed %d: %s", SEED, body)
+                    .isGreaterThanOrEqualTo(memories.size());
+        }
+    }
+
     private void fact(int i, Map<String, Promise> promises) {
         String user = nonEmpty(id(run + "-f" + i));
         String value = json(random.nextInt(45));
@@ -280,6 +426,16 @@ class HostileInputPropertyIT {
             out.append(PIECES[random.nextInt(PIECES.length)]);
         }
         return out.toString();
+    }
+
+    /** A JSON object of these fields, their values already JSON. */
+    private static String object(Map<String, String> fields) {
+        StringBuilder out = new StringBuilder("{");
+        fields.forEach((k, v) -> out.append(out.length() > 1 ? ", " : "")
+                .append(quote(k))
+                .append(": ")
+                .append(v));
+        return out.append('}').toString();
     }
 
     private String maybeTime() {
