@@ -91,6 +91,34 @@ record BenchConfig(
                 Path.of(options.getOrDefault("log-dir", ".memstream/logs")));
     }
 
+    /** The same bench with another number of clients: latency alone is measured with one. */
+    BenchConfig withThreads(int clients) {
+        return new BenchConfig(
+                api,
+                apiKey,
+                kafka,
+                redis,
+                seconds,
+                clients,
+                out,
+                e2eSeconds,
+                e2eRate,
+                extractorGroup,
+                dedupGroup,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                sinkFacts,
+                searchUserFacts,
+                searchTableFacts,
+                llmLatency,
+                extractorJar,
+                restTimeout,
+                sinkOffsetsScope,
+                only,
+                logDir);
+    }
+
     /** A producer as the services configure theirs (acks=all, idempotent), with the topic's serdes. */
     <K, V> KafkaProducer<K, V> producer(TopicSpec<K, V> topic) {
         Map<String, Object> props = Map.of(

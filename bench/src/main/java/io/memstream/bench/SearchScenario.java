@@ -35,6 +35,8 @@ final class SearchScenario {
     private static final String QPS = "queries/s";
     private static final String SEARCH = """
             {"text": "%s", "search_mode": "%s", "user_id": {"eq": "%s"}, "limit": 10}""";
+    private static final String PROMPT = """
+            {"query": "%s", "long_term_search": {"search_mode": "hybrid", "user_id": {"eq": "%s"}, "limit": 10}}""";
     // Both bare queries compute their parameter once (MATERIALIZED): a server-prepared statement's
     // generic plan would otherwise parse the vector, or build the tsquery, for every row.
     private static final String BARE_PGVECTOR = """
@@ -159,13 +161,59 @@ final class SearchScenario {
                     embedder.embedQuery(QUERIES.get((int) ((thread + sequence) % QUERIES.size())));
                     return 1;
                 });
-        return List.of(
+        List<Result> results = new ArrayList<>(List.of(
                 semantic.comparedWith(barePgvector),
                 keyword.comparedWith(bareFullText),
                 hybrid.comparedWith(barePgvector),
                 barePgvector,
                 bareFullText,
-                queryEmbedding);
+                queryEmbedding));
+        results.addAll(alone(tenant, vectors));
+        return results;
+    }
+
+    /**
+     * Latency with nothing queued in front of a request: one client, each mode and memory/prompt
+     * (the agent's call on every turn), next to the bare queries on one connection.
+     */
+    private List<Result> alone(String tenant, List<String> vectors) throws Exception {
+        BenchConfig one = config.withThreads(1);
+        List<Result> rows = new ArrayList<>();
+        Result barePgvector;
+        Result bareFullText;
+        try (Connections connection = new Connections(1)) {
+            barePgvector = Load.measure(
+                    one,
+                    "search",
+                    "bare pgvector query, 1 connection",
+                    QPS,
+                    bare(connection, tenant, vectors, BARE_PGVECTOR));
+            bareFullText = Load.measure(
+                    one,
+                    "search",
+                    "bare full-text query, 1 connection",
+                    QPS,
+                    bare(connection, tenant, QUERIES, BARE_FULL_TEXT));
+        }
+        rows.add(Load.measure(one, "search", "API search, semantic, 1 client", QPS, api("semantic"))
+                .comparedWith(barePgvector));
+        rows.add(Load.measure(one, "search", "API search, keyword, 1 client", QPS, api("keyword"))
+                .comparedWith(bareFullText));
+        rows.add(Load.measure(one, "search", "API search, hybrid, 1 client", QPS, api("hybrid"))
+                .comparedWith(barePgvector));
+        rows.add(Load.measure(one, "search", "API memory/prompt, hybrid long-term search, 1 client", QPS, prompt()));
+        rows.add(barePgvector);
+        rows.add(bareFullText);
+        return rows;
+    }
+
+    /** The memory prompt an agent asks for before answering: its query searched in the user's memories. */
+    private Load.Operation prompt() {
+        return (thread, sequence) -> {
+            String query = QUERIES.get((int) ((thread + sequence) % QUERIES.size()));
+            api.expect(200, "POST", "/v1/memory/prompt", PROMPT.formatted(query, USER));
+            return 1;
+        };
     }
 
     private void checkSearchSees(long userRows) throws Exception {

@@ -29,8 +29,8 @@ final class Bm25 {
     }
 
     /**
-     * The same formula over the {@code scope} relation (with {@code search_vector} and {@code
-     * search_length}) and the query's lexemes {@code q.terms} and OR-query {@code q.tsq}: a relation
+     * The same formula over the {@code scope} relation (with {@code search_length}, and {@code words}: the
+     * {@code tsvector} of a row that matches {@code q.tsq}, else NULL) and the query's lexemes {@code q.terms} and OR-query {@code q.tsq}: a relation
      * {@code bm25(id, owner, is_turn, score)} of the documents that contain at least one word.
      */
     static String sql() {
@@ -42,8 +42,8 @@ final class Bm25 {
                 postings AS (
                     SELECT s.id, s.owner, s.is_turn, t.lexeme, COALESCE(array_length(t.positions, 1), 1) AS tf,
                            s.search_length AS dl
-                    FROM (SELECT s.* FROM scope s, q WHERE s.search_vector @@ q.tsq) s
-                    CROSS JOIN LATERAL unnest(s.search_vector) t, q
+                    FROM (SELECT s.* FROM scope s WHERE s.words IS NOT NULL) s
+                    CROSS JOIN LATERAL unnest(s.words) t, q
                     WHERE t.lexeme = ANY (q.terms)),
                 df AS (SELECT lexeme, count(*)::float8 AS df FROM postings GROUP BY lexeme),
                 bm25 AS (

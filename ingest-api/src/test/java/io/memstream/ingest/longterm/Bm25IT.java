@@ -37,8 +37,9 @@ class Bm25IT {
     private Map<String, Double> scores(String query, String scopeFilter) {
         String sql = "WITH q AS (SELECT NULLIF(replace(plainto_tsquery('english', ?)::text, ' & ', ' | '), '')::tsquery"
                 + " AS tsq, tsvector_to_array(to_tsvector('english', ?)) AS terms),"
-                + " scope AS (SELECT id, ''::text AS owner, false AS is_turn, to_tsvector('english', t) AS search_vector,"
-                + " memstream_term_count(to_tsvector('english', t)) AS search_length FROM (" + CORPUS + ") c (id, t)"
+                + " scope AS (SELECT id, ''::text AS owner, false AS is_turn,"
+                + " CASE WHEN to_tsvector('english', t) @@ q.tsq THEN to_tsvector('english', t) END AS words,"
+                + " memstream_term_count(to_tsvector('english', t)) AS search_length FROM (" + CORPUS + ") c (id, t), q"
                 + " WHERE " + scopeFilter + "), "
                 + Bm25.sql()
                 + " SELECT id, score FROM bm25";
