@@ -20,11 +20,13 @@ import org.springframework.web.bind.annotation.RestController;
 class FactController {
 
     private final FactQueries queries;
+    private final Profiles profiles;
     private final ExplicitFacts explicit;
     private final TenantResolver tenants;
 
-    FactController(FactQueries queries, ExplicitFacts explicit, TenantResolver tenants) {
+    FactController(FactQueries queries, Profiles profiles, ExplicitFacts explicit, TenantResolver tenants) {
         this.queries = queries;
+        this.profiles = profiles;
         this.explicit = explicit;
         this.tenants = tenants;
     }
@@ -36,7 +38,7 @@ class FactController {
             @RequestParam(name = "include_history", defaultValue = "false") boolean includeHistory) {
         var caller = tenants.current();
         String user = caller.userId(userId);
-        List<FactView> facts = queries.currentFacts(caller.tenant(), user, namespace);
+        List<FactView> facts = profiles.current(caller.tenant(), user, namespace);
         if (includeHistory) {
             Map<String, List<HistoryEntry>> history = queries.history(caller.tenant(), user, namespace);
             facts = facts.stream()

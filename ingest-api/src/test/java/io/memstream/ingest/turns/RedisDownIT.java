@@ -10,9 +10,11 @@ import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicProbe;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,6 +37,9 @@ class RedisDownIT {
     @LocalServerPort
     int port;
 
+    @Autowired
+    JdbcTemplate jdbc;
+
     @Test
     void turnIngestionKeepsWorking() {
         String session = TestInfra.uniqueId("s");
@@ -49,6 +54,20 @@ class RedisDownIT {
                 .filteredOn(t -> t.sessionId().equals(session))
                 .extracting(Turn::content)
                 .containsExactly("I live in Rome");
+    }
+
+    @Test
+    void profilesAreReadFromPostgres() {
+        String user = TestInfra.uniqueId("u");
+        jdbc.update("""
+                INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
+                                   valid_from, last_seen_at)
+                VALUES (?, 'default', ?, 'default', 'diet', '"vegan"', 'User is vegan.', 0.9, now(), now())""", TestInfra.uniqueId("f"), user);
+
+        Api.Response response = new Api("http://127.0.0.1:" + port).get("/v1/users/" + user + "/facts");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("facts").get(0).get("value").asString()).isEqualTo("vegan");
     }
 
     @Test
