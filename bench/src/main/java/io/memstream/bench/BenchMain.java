@@ -31,6 +31,7 @@ public final class BenchMain {
         scenarios.put("sink", () -> new FactSinkScenario(config).run());
         scenarios.put("search", () -> new SearchScenario(config).run());
         scenarios.put("wm", () -> new WorkingMemoryScenario(config).run());
+        scenarios.put("profile", () -> new ProfileScenario(config).run());
         scenarios.put("llm", () -> new LlmEfficiencyScenario(config).run());
         scenarios.put("ingest", () -> new IngestScenario(config).run());
         scenarios.put("embed", () -> new EmbeddingModelsScenario().run());
