@@ -1,19 +1,26 @@
 package io.memstream.bench;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * Working memory: GET and PUT of a 10-message session through the API, next to a lettuce loop
- * sending Redis the commands the store sends for them (a GET reads meta, order, messages, last
- * access, summary and incarnation; a PUT reads the same, then runs one merge script and updates the
- * four indexes). The PUT re-sends known messages with new {@code data}, so nothing is published to
- * Kafka: this measures working memory, not ingestion.
+ * sending Redis the commands the store sends for them, batched into round trips as the store batches
+ * them (a GET: meta, order, messages, last access, summary and incarnation, and the script recording
+ * the access, in one round trip; a PUT: the ids it knows, the session, one merge script, the four
+ * indexes and the session again, in five). The same commands sent one at a time, as the store sent
+ * them until 2026-12-03, are measured too, for comparison with earlier runs. The PUT re-sends known
+ * messages with new {@code data}, so nothing is published to Kafka: this measures working memory, not
+ * ingestion.
  */
 final class WorkingMemoryScenario {
 
@@ -24,6 +31,13 @@ final class WorkingMemoryScenario {
             redis.call('ZADD', KEYS[3], 'NX', ARGV[4], ARGV[2])
             return 1
             """;
+    private static final String TOUCH = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            redis.call('SET', KEYS[2], ARGV[1], 'KEEPTTL')
+            return 1
+            """;
+    private static final String[] IDS =
+            IntStream.range(0, MESSAGES).mapToObj(m -> "m" + m).toArray(String[]::new);
 
     private final BenchConfig config;
     private final ApiClient api;
@@ -48,36 +62,67 @@ final class WorkingMemoryScenario {
                 (t, i) -> send("PUT", session(t), body(t, i)));
         Result rawGet;
         Result rawPut;
+        Result oneByOneGet;
+        Result oneByOnePut;
         RedisClient client = RedisClient.create(config.redis());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisCommands<String, String> redis = connection.sync();
+            RedisAsyncCommands<String, String> async = connection.async();
             for (int t = 0; t < config.threads(); t++) {
                 seed(redis, t);
             }
             rawGet = Load.measure(config, "wm", "raw Redis, the store's GET commands", "ops/s", (t, i) -> {
-                read(redis, t);
+                await(read(async, t, true));
                 return 1;
             });
             rawPut = Load.measure(config, "wm", "raw Redis, the store's PUT commands", "ops/s", (t, i) -> {
-                read(redis, t);
-                String k = "bench:wm:{" + run + t + "}:";
-                redis.eval(
-                        MERGE,
-                        ScriptOutputType.INTEGER,
-                        new String[] {k + "meta", k + "msgs", k + "order"},
-                        "{\"data\": " + i + "}",
-                        "m0",
-                        "{}",
-                        "0");
+                String k = keys(t);
+                await(List.of(async.hmget(k + "msgs", IDS), async.smismember(k + "folded", IDS)));
+                await(read(async, t, false));
+                merge(redis, t, i);
+                List<RedisFuture<?>> indexes = new ArrayList<>(4);
                 for (int index = 0; index < 4; index++) {
-                    redis.zadd("bench:wm-index:{" + run + "}:" + index, 0, run + t);
+                    indexes.add(async.zadd("bench:wm-index:{" + run + "}:" + index, 0, run + t));
                 }
+                await(indexes);
+                await(read(async, t, false));
                 return 1;
             });
+            oneByOneGet = Load.measure(
+                    config, "wm", "raw Redis, the GET commands one at a time (until 2026-12-03)", "ops/s", (t, i) -> {
+                        readOneByOne(redis, t);
+                        return 1;
+                    });
+            oneByOnePut = Load.measure(
+                    config, "wm", "raw Redis, the PUT commands one at a time (until 2026-12-03)", "ops/s", (t, i) -> {
+                        readOneByOne(redis, t);
+                        merge(redis, t, i);
+                        for (int index = 0; index < 4; index++) {
+                            redis.zadd("bench:wm-index:{" + run + "}:" + index, 0, run + t);
+                        }
+                        return 1;
+                    });
         } finally {
             client.shutdown();
         }
-        return List.of(apiGet.comparedWith(rawGet), rawGet, apiPut.comparedWith(rawPut), rawPut);
+        return List.of(
+                apiGet.comparedWith(rawGet), rawGet, oneByOneGet, apiPut.comparedWith(rawPut), rawPut, oneByOnePut);
+    }
+
+    private void merge(RedisCommands<String, String> redis, int t, long i) {
+        String k = keys(t);
+        redis.eval(
+                MERGE,
+                ScriptOutputType.INTEGER,
+                new String[] {k + "meta", k + "msgs", k + "order"},
+                "{\"data\": " + i + "}",
+                "m0",
+                "{}",
+                "0");
+    }
+
+    private String keys(int t) {
+        return "bench:wm:{" + run + t + "}:";
     }
 
     private void seed(RedisCommands<String, String> redis, int t) {
@@ -92,8 +137,31 @@ final class WorkingMemoryScenario {
         }
     }
 
-    private void read(RedisCommands<String, String> redis, int t) {
-        String k = "bench:wm:{" + run + t + "}:";
+    /** The store's reads of a session, and with {@code touch} the access it records, all sent at once. */
+    private List<RedisFuture<?>> read(RedisAsyncCommands<String, String> redis, int t, boolean touch) {
+        String k = keys(t);
+        List<RedisFuture<?>> replies = new ArrayList<>(List.of(
+                redis.get(k + "meta"),
+                redis.zrange(k + "order", 0, -1),
+                redis.hgetall(k + "msgs"),
+                redis.get(k + "accessed"),
+                redis.get(k + "context"),
+                redis.get(k + "gen")));
+        if (touch) {
+            replies.add(
+                    redis.eval(TOUCH, ScriptOutputType.INTEGER, new String[] {k + "meta", k + "accessed"}, "1", "0"));
+        }
+        return replies;
+    }
+
+    private static void await(List<RedisFuture<?>> replies) throws Exception {
+        for (RedisFuture<?> reply : replies) {
+            reply.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void readOneByOne(RedisCommands<String, String> redis, int t) {
+        String k = keys(t);
         redis.get(k + "meta");
         List<String> ids = redis.zrange(k + "order", 0, -1);
         redis.hmget(k + "msgs", ids.toArray(String[]::new));

@@ -58,6 +58,10 @@ class WorkingMemoryService {
 
     Optional<WorkingMemoryResponse> get(SessionRef ref, Integer window, Integer recentMessagesLimit) {
         Instant now = clock.instant();
+        if (!settings.slidingTtl()) {
+            // Without a TTL to slide the access needs nothing from the session: one round trip for both.
+            return store.loadAndTouch(ref, now).map(session -> view(ref, session, window, recentMessagesLimit));
+        }
         return store.load(ref).map(session -> {
             store.touch(ref, now, session.meta().ttlSeconds(), settings.slidingTtl());
             StoredSession accessed =

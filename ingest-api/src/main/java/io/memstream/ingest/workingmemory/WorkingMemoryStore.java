@@ -1,8 +1,12 @@
 package io.memstream.ingest.workingmemory;
 
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.memstream.ingest.redis.RedisConnection;
 import java.time.Duration;
@@ -11,8 +15,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -99,24 +105,63 @@ class WorkingMemoryStore {
     }
 
     Optional<StoredSession> load(SessionRef ref) {
-        RedisCommands<String, String> r = redis.sync();
-        String meta = r.get(ref.key("meta"));
-        if (meta == null) {
+        return read(ref, null);
+    }
+
+    /**
+     * Reads the session and records the access in the same round trip (without sliding the TTL: that
+     * needs the meta first, see {@link #touch}).
+     */
+    Optional<StoredSession> loadAndTouch(SessionRef ref, Instant now) {
+        return read(ref, now);
+    }
+
+    /*
+     * Every command is sent before any reply is awaited: one round trip instead of six (seven with the
+     * access), so a request's thread is parked and scheduled again once, not once per command. The
+     * whole hash is read rather than the ids the order names, because those would take a round trip
+     * of their own; the store keeps both in step.
+     */
+    private Optional<StoredSession> read(SessionRef ref, Instant touchedAt) {
+        RedisAsyncCommands<String, String> r = redis.async();
+        RedisFuture<String> meta = r.get(ref.key("meta"));
+        RedisFuture<List<String>> order = r.zrange(ref.key("order"), 0, -1);
+        RedisFuture<Map<String, String>> byId = r.hgetall(ref.key("msgs"));
+        RedisFuture<String> accessed = r.get(ref.key("accessed"));
+        RedisFuture<String> context = r.get(ref.key("context"));
+        RedisFuture<String> generation = r.get(ref.key("gen"));
+        // The script does nothing for a session that does not exist.
+        RedisFuture<Long> touched = touchedAt == null
+                ? null
+                : r.eval(TOUCH, ScriptOutputType.INTEGER, ref.keys(), Long.toString(touchedAt.toEpochMilli()), "0");
+        String metaJson = await(meta);
+        List<String> ids = await(order);
+        Map<String, String> stored = await(byId);
+        String accessedMillis = await(accessed);
+        String summary = await(context);
+        String gen = await(generation);
+        if (touched != null) {
+            await(touched);
+        }
+        if (metaJson == null) {
             return Optional.empty();
         }
-        List<String> ids = r.zrange(ref.key("order"), 0, -1);
         List<MemoryMessage> messages = new ArrayList<>(ids.size());
-        if (!ids.isEmpty()) {
-            r.hmget(ref.key("msgs"), ids.toArray(String[]::new))
-                    .forEach(kv -> kv.ifHasValue(v -> messages.add(json.readValue(v, MemoryMessage.class))));
+        for (String id : ids) {
+            String m = stored.get(id);
+            if (m != null) {
+                messages.add(json.readValue(m, MemoryMessage.class));
+            }
         }
-        String accessed = r.get(ref.key("accessed"));
-        return Optional.of(new StoredSession(
-                json.readValue(meta, SessionMeta.class),
-                r.get(ref.key("context")),
-                messages,
-                accessed == null ? null : Instant.ofEpochMilli(Long.parseLong(accessed)),
-                r.get(ref.key("gen"))));
+        Instant lastAccessed = touchedAt != null
+                ? touchedAt
+                : accessedMillis == null ? null : Instant.ofEpochMilli(Long.parseLong(accessedMillis));
+        return Optional.of(
+                new StoredSession(json.readValue(metaJson, SessionMeta.class), summary, messages, lastAccessed, gen));
+    }
+
+    private <T> T await(RedisFuture<T> reply) {
+        return LettuceFutures.awaitOrCancel(reply, redis.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Ids the session holds now or has folded into its summary: neither is new. */
@@ -126,8 +171,11 @@ class WorkingMemoryStore {
             return found;
         }
         String[] asArray = ids.toArray(String[]::new);
-        var held = redis.sync().hmget(ref.key("msgs"), asArray);
-        List<Boolean> folded = redis.sync().smismember(ref.key("folded"), asArray);
+        RedisAsyncCommands<String, String> r = redis.async();
+        RedisFuture<List<KeyValue<String, String>>> heldReply = r.hmget(ref.key("msgs"), asArray);
+        RedisFuture<List<Boolean>> foldedReply = r.smismember(ref.key("folded"), asArray);
+        List<KeyValue<String, String>> held = await(heldReply);
+        List<Boolean> folded = await(foldedReply);
         for (int i = 0; i < ids.size(); i++) {
             if (held.get(i).hasValue() || Boolean.TRUE.equals(folded.get(i))) {
                 found.add(ids.get(i));
@@ -254,10 +302,13 @@ class WorkingMemoryStore {
         double expiresAt = ttlSeconds == null || ttlSeconds == 0
                 ? NEVER
                 : Instant.now().plusSeconds(ttlSeconds).toEpochMilli();
-        RedisCommands<String, String> r = redis.sync();
+        RedisAsyncCommands<String, String> r = redis.async();
+        // All four in one round trip.
+        List<RedisFuture<Long>> added = new ArrayList<>(4);
         for (String index : indexes(ref)) {
-            r.zadd(index, expiresAt, ref.indexMember());
+            added.add(r.zadd(index, expiresAt, ref.indexMember()));
         }
+        added.forEach(this::await);
     }
 
     private static List<String> indexes(SessionRef ref) {
