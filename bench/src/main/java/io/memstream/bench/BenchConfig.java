@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param e2eSeconds how long the end-to-end scenario offers load (at least 60 s for a steady state)
  * @param e2eRate turns per second it offers
  * @param searchUserFacts memories of the one user the search scenario searches
+ * @param searchBigUserFacts memories of the second user it searches with one client, to show growth
  * @param searchTableFacts rows of the facts table around that user (filler of other users)
  * @param llmLatency how long the fake OpenAI-compatible server takes to answer each call
  * @param extractorJar the extractor-worker's executable jar, started with the fake LLM configured
@@ -43,6 +44,7 @@ record BenchConfig(
         String dbPassword,
         int sinkFacts,
         int searchUserFacts,
+        int searchBigUserFacts,
         int searchTableFacts,
         Duration llmLatency,
         Path extractorJar,
@@ -79,6 +81,7 @@ record BenchConfig(
                 options.getOrDefault("db-password", "memstream"),
                 Integer.parseInt(options.getOrDefault("sink-facts", "2000")),
                 Integer.parseInt(options.getOrDefault("search-user-facts", "10000")),
+                Integer.parseInt(options.getOrDefault("search-big-user-facts", "100000")),
                 Integer.parseInt(options.getOrDefault("search-table-facts", "1000000")),
                 Duration.ofMillis(Long.parseLong(options.getOrDefault("llm-latency-ms", "300"))),
                 Path.of(options.getOrDefault(
@@ -110,6 +113,7 @@ record BenchConfig(
                 dbPassword,
                 sinkFacts,
                 searchUserFacts,
+                searchBigUserFacts,
                 searchTableFacts,
                 llmLatency,
                 extractorJar,

@@ -26,6 +26,9 @@ final class SearchScenario {
 
     static final String USER = "bench-search-user";
 
+    /** A user with far more memories, searched alone: how latency grows with a user's memories. */
+    static final String BIG_USER = "bench-search-big-user";
+
     /**
      * The model the API embeds queries with, stamped on the random vectors: search compares only
      * vectors of its own model, and rows of another would be re-embedded by a dedup-stream nearby.
@@ -112,6 +115,7 @@ final class SearchScenario {
 
     List<Result> run() throws Exception {
         String tenant = api.tenant();
+        String user = USER;
         long tableRows;
         long userRows;
         try (Connection db = connect()) {
@@ -135,9 +139,10 @@ final class SearchScenario {
         checkSearchSees(userRows);
         String scope = String.format(Locale.ROOT, "%,d of %,d facts, top 10", userRows, tableRows);
 
-        Result semantic = Load.measure(config, "search", "API search, semantic (" + scope + ")", QPS, api("semantic"));
-        Result keyword = Load.measure(config, "search", "API search, keyword", QPS, api("keyword"));
-        Result hybrid = Load.measure(config, "search", "API search, hybrid", QPS, api("hybrid"));
+        Result semantic =
+                Load.measure(config, "search", "API search, semantic (" + scope + ")", QPS, api("semantic", user));
+        Result keyword = Load.measure(config, "search", "API search, keyword", QPS, api("keyword", user));
+        Result hybrid = Load.measure(config, "search", "API search, hybrid", QPS, api("hybrid", user));
         Result barePgvector;
         Result bareFullText;
         try (Connections connections = new Connections(config.threads())) {
@@ -147,13 +152,13 @@ final class SearchScenario {
                     "search",
                     "bare pgvector query, exact, user's rows" + perClient,
                     QPS,
-                    bare(connections, tenant, vectors, BARE_PGVECTOR));
+                    bare(connections, tenant, user, vectors, BARE_PGVECTOR));
             bareFullText = Load.measure(
                     config,
                     "search",
                     "bare full-text query, any word, ranked" + perClient,
                     QPS,
-                    bare(connections, tenant, QUERIES, BARE_FULL_TEXT));
+                    bare(connections, tenant, user, QUERIES, BARE_FULL_TEXT));
         }
         // Part of every semantic and hybrid search's cost, measured here with the API's model.
         Result queryEmbedding = Load.measure(
@@ -168,7 +173,21 @@ final class SearchScenario {
                 barePgvector,
                 bareFullText,
                 queryEmbedding));
-        results.addAll(alone(tenant, vectors));
+        results.addAll(alone(tenant, USER, "10k memories", vectors));
+        // How the cost grows with one user's memories: the same alone, for a user with ten times more.
+        try (Connection db = connect()) {
+            long have = count(
+                    db, "SELECT count(*) FROM facts WHERE tenant_id = ? AND user_id = ?", List.of(tenant, BIG_USER));
+            insert(db, tenant, "'" + BIG_USER + "'", "bsb-", have + 1, config.searchBigUserFacts(), "the big user's");
+            try (Statement s = db.createStatement()) {
+                s.execute("ANALYZE facts");
+            }
+        }
+        results.addAll(alone(
+                tenant,
+                BIG_USER,
+                String.format(Locale.ROOT, "%,dk memories", config.searchBigUserFacts() / 1000),
+                vectors));
         return results;
     }
 
@@ -176,7 +195,7 @@ final class SearchScenario {
      * Latency with nothing queued in front of a request: one client, each mode and memory/prompt
      * (the agent's call on every turn), next to the bare queries on one connection.
      */
-    private List<Result> alone(String tenant, List<String> vectors) throws Exception {
+    private List<Result> alone(String tenant, String user, String label, List<String> vectors) throws Exception {
         BenchConfig one = config.withThreads(1);
         List<Result> rows = new ArrayList<>();
         Result barePgvector;
@@ -185,33 +204,39 @@ final class SearchScenario {
             barePgvector = Load.measure(
                     one,
                     "search",
-                    "bare pgvector query, 1 connection",
+                    "bare pgvector query, " + label + ", 1 connection",
                     QPS,
-                    bare(connection, tenant, vectors, BARE_PGVECTOR));
+                    bare(connection, tenant, user, vectors, BARE_PGVECTOR));
             bareFullText = Load.measure(
                     one,
                     "search",
-                    "bare full-text query, 1 connection",
+                    "bare full-text query, " + label + ", 1 connection",
                     QPS,
-                    bare(connection, tenant, QUERIES, BARE_FULL_TEXT));
+                    bare(connection, tenant, user, QUERIES, BARE_FULL_TEXT));
         }
-        rows.add(Load.measure(one, "search", "API search, semantic, 1 client", QPS, api("semantic"))
-                .comparedWith(barePgvector));
-        rows.add(Load.measure(one, "search", "API search, keyword, 1 client", QPS, api("keyword"))
+        rows.add(
+                Load.measure(one, "search", "API search, semantic, " + label + ", 1 client", QPS, api("semantic", user))
+                        .comparedWith(barePgvector));
+        rows.add(Load.measure(one, "search", "API search, keyword, " + label + ", 1 client", QPS, api("keyword", user))
                 .comparedWith(bareFullText));
-        rows.add(Load.measure(one, "search", "API search, hybrid, 1 client", QPS, api("hybrid"))
+        rows.add(Load.measure(one, "search", "API search, hybrid, " + label + ", 1 client", QPS, api("hybrid", user))
                 .comparedWith(barePgvector));
-        rows.add(Load.measure(one, "search", "API memory/prompt, hybrid long-term search, 1 client", QPS, prompt()));
+        rows.add(Load.measure(
+                one,
+                "search",
+                "API memory/prompt, hybrid long-term search, " + label + ", 1 client",
+                QPS,
+                prompt(user)));
         rows.add(barePgvector);
         rows.add(bareFullText);
         return rows;
     }
 
     /** The memory prompt an agent asks for before answering: its query searched in the user's memories. */
-    private Load.Operation prompt() {
+    private Load.Operation prompt(String user) {
         return (thread, sequence) -> {
             String query = QUERIES.get((int) ((thread + sequence) % QUERIES.size()));
-            api.expect(200, "POST", "/v1/memory/prompt", PROMPT.formatted(query, USER));
+            api.expect(200, "POST", "/v1/memory/prompt", PROMPT.formatted(query, user));
             return 1;
         };
     }
@@ -234,21 +259,21 @@ final class SearchScenario {
         }
     }
 
-    private Load.Operation api(String mode) {
+    private Load.Operation api(String mode, String user) {
         return (thread, sequence) -> {
             String query = QUERIES.get((int) ((thread + sequence) % QUERIES.size()));
-            api.expect(200, "POST", "/v1/long-term-memory/search", SEARCH.formatted(query, mode, USER));
+            api.expect(200, "POST", "/v1/long-term-memory/search", SEARCH.formatted(query, mode, user));
             return 1;
         };
     }
 
     /** The query with its first parameter taken in turn from {@code firsts}; one connection per client. */
-    private Load.Operation bare(Connections connections, String tenant, List<String> firsts, String sql) {
+    private Load.Operation bare(Connections connections, String tenant, String user, List<String> firsts, String sql) {
         return (thread, sequence) -> {
             PreparedStatement query = connections.statement(thread, sql);
             query.setString(1, firsts.get((int) ((thread + sequence) % firsts.size())));
             query.setString(2, tenant);
-            query.setString(3, USER);
+            query.setString(3, user);
             // Read every row, as the API does; a query none of whose words occur finds none, and that is an answer too.
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
