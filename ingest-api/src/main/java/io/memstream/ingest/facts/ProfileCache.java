@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * three counters: the user's, the tenant's and a global one, each raised by a change notice. An entry
  * is served only while all three are what they were before its facts were read; so an entry filled
  * from a read that a change overtook is never served, and the fill needs no lock or compare-and-set
- * (the counters and the entry may live on different Redis Cluster nodes).
+ * (the counters and the entry may live on different Redis Cluster nodes). Redis not answering is
+ * lettuce's {@code RedisException}: callers read Postgres instead.
  */
 @Component
 class ProfileCache {
@@ -48,8 +46,9 @@ class ProfileCache {
         RedisFuture<String> userCount = async.get(userKey(tenant, user));
         RedisFuture<String> tenantCount = async.get(tenantKey(tenant));
         RedisFuture<String> epoch = async.get(EPOCH);
-        String stamp = count(await(userCount)) + "/" + count(await(tenantCount)) + "/" + count(await(epoch));
-        Map<String, String> cached = await(entry);
+        String stamp =
+                count(redis.await(userCount)) + "/" + count(redis.await(tenantCount)) + "/" + count(redis.await(epoch));
+        Map<String, String> cached = redis.await(entry);
         if (cached == null || !stamp.equals(cached.get("stamp")) || cached.get("facts") == null) {
             return new Lookup(stamp, null);
         }
@@ -62,8 +61,8 @@ class ProfileCache {
         RedisAsyncCommands<String, String> async = redis.async();
         RedisFuture<Long> set = async.hset(key, Map.of("stamp", stamp, "facts", json.writeValueAsString(facts)));
         RedisFuture<Boolean> expire = async.pexpire(key, ttl.toMillis());
-        await(set);
-        await(expire);
+        redis.await(set);
+        redis.await(expire);
     }
 
     /**
@@ -76,19 +75,19 @@ class ProfileCache {
         RedisFuture<Boolean> kept =
                 async.pexpire(userKey(tenant, user), ttl.plusHours(1).toMillis());
         RedisFuture<Long> dropped = async.del(entryKey(tenant, user));
-        await(raised);
-        await(kept);
-        await(dropped);
+        redis.await(raised);
+        redis.await(kept);
+        redis.await(dropped);
     }
 
     /** A change to all of a tenant's users (a tenant-wide rebuild starting or ending). */
     void tenantChanged(String tenant) {
-        await(redis.async().incr(tenantKey(tenant)));
+        redis.await(redis.async().incr(tenantKey(tenant)));
     }
 
     /** Changes may have gone unheard (the notice listener was away): no entry made before is served. */
     void everythingChanged() {
-        await(redis.async().incr(EPOCH));
+        redis.await(redis.async().incr(EPOCH));
     }
 
     private static String count(String value) {
@@ -106,25 +105,5 @@ class ProfileCache {
 
     private static String tenantKey(String tenant) {
         return PREFIX + "tenant:" + tenant;
-    }
-
-    private <T> T await(RedisFuture<T> future) {
-        try {
-            return future.get(redis.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProfileCacheUnavailable(e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ProfileCacheUnavailable(e);
-        }
-    }
-
-    /** Redis did not answer: the caller reads Postgres instead. */
-    static final class ProfileCacheUnavailable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ProfileCacheUnavailable(Throwable cause) {
-            super(cause);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.memstream.ingest.facts;
 
-import io.memstream.ingest.facts.ProfileCache.ProfileCacheUnavailable;
+import io.lettuce.core.RedisException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -120,7 +120,7 @@ class ProfileChanges implements SmartLifecycle {
             cache.everythingChanged();
             epochOwed = false;
             live = true;
-        } catch (ProfileCacheUnavailable e) {
+        } catch (RedisException e) {
             live = false;
         }
     }
@@ -133,7 +133,7 @@ class ProfileChanges implements SmartLifecycle {
             } else {
                 cache.userChanged(notice.substring(0, cut), notice.substring(cut + 1));
             }
-        } catch (ProfileCacheUnavailable e) {
+        } catch (RedisException e) {
             // The entry it should have evicted may still be in Redis: once Redis answers again, every
             // entry made before goes (until then nothing is served from it).
             live = false;

@@ -1,6 +1,6 @@
 package io.memstream.ingest.facts;
 
-import io.memstream.ingest.facts.ProfileCache.ProfileCacheUnavailable;
+import io.lettuce.core.RedisException;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
@@ -30,7 +30,7 @@ class Profiles {
         ProfileCache.Lookup lookup;
         try {
             lookup = cache.read(tenant, user);
-        } catch (ProfileCacheUnavailable e) {
+        } catch (RedisException e) {
             return queries.currentFacts(tenant, user, namespace);
         }
         List<FactView> all = lookup.facts();
@@ -38,7 +38,7 @@ class Profiles {
             all = queries.currentFacts(tenant, user, null);
             try {
                 cache.fill(tenant, user, lookup.stamp(), all);
-            } catch (ProfileCacheUnavailable e) {
+            } catch (RedisException e) {
                 // Answered from Postgres all the same; the next read tries the cache again.
             }
         }

@@ -1,9 +1,11 @@
 package io.memstream.ingest.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -11,6 +13,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -44,6 +47,14 @@ public class RedisConnection {
     /** Commands sent without waiting for each reply: many of them cost one round trip, not one each. */
     public RedisAsyncCommands<String, String> async() {
         return connection().async();
+    }
+
+    /**
+     * A reply to a command sent with {@link #async()}, within {@link #timeout()}: a timeout or a
+     * failed command throws lettuce's {@code RedisException}, as a synchronous call does.
+     */
+    public <T> T await(RedisFuture<T> reply) {
+        return LettuceFutures.awaitOrCancel(reply, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** How long a command may take. */

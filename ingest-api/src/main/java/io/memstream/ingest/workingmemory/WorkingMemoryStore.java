@@ -1,7 +1,6 @@
 package io.memstream.ingest.workingmemory;
 
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -134,14 +132,14 @@ class WorkingMemoryStore {
         RedisFuture<Long> touched = touchedAt == null
                 ? null
                 : r.eval(TOUCH, ScriptOutputType.INTEGER, ref.keys(), Long.toString(touchedAt.toEpochMilli()), "0");
-        String metaJson = await(meta);
-        List<String> ids = await(order);
-        Map<String, String> stored = await(byId);
-        String accessedMillis = await(accessed);
-        String summary = await(context);
-        String gen = await(generation);
+        String metaJson = redis.await(meta);
+        List<String> ids = redis.await(order);
+        Map<String, String> stored = redis.await(byId);
+        String accessedMillis = redis.await(accessed);
+        String summary = redis.await(context);
+        String gen = redis.await(generation);
         if (touched != null) {
-            await(touched);
+            redis.await(touched);
         }
         if (metaJson == null) {
             return Optional.empty();
@@ -160,10 +158,6 @@ class WorkingMemoryStore {
                 new StoredSession(json.readValue(metaJson, SessionMeta.class), summary, messages, lastAccessed, gen));
     }
 
-    private <T> T await(RedisFuture<T> reply) {
-        return LettuceFutures.awaitOrCancel(reply, redis.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
     /** Ids the session holds now or has folded into its summary: neither is new. */
     Set<String> knownMessageIds(SessionRef ref, List<String> ids) {
         Set<String> found = new HashSet<>();
@@ -174,8 +168,8 @@ class WorkingMemoryStore {
         RedisAsyncCommands<String, String> r = redis.async();
         RedisFuture<List<KeyValue<String, String>>> heldReply = r.hmget(ref.key("msgs"), asArray);
         RedisFuture<List<Boolean>> foldedReply = r.smismember(ref.key("folded"), asArray);
-        List<KeyValue<String, String>> held = await(heldReply);
-        List<Boolean> folded = await(foldedReply);
+        List<KeyValue<String, String>> held = redis.await(heldReply);
+        List<Boolean> folded = redis.await(foldedReply);
         for (int i = 0; i < ids.size(); i++) {
             if (held.get(i).hasValue() || Boolean.TRUE.equals(folded.get(i))) {
                 found.add(ids.get(i));
@@ -308,7 +302,7 @@ class WorkingMemoryStore {
         for (String index : indexes(ref)) {
             added.add(r.zadd(index, expiresAt, ref.indexMember()));
         }
-        added.forEach(this::await);
+        added.forEach(redis::await);
     }
 
     private static List<String> indexes(SessionRef ref) {

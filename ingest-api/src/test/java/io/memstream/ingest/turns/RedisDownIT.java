@@ -1,6 +1,7 @@
 package io.memstream.ingest.turns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.memstream.common.events.Turn;
 import io.memstream.common.topics.Topics;
@@ -8,6 +9,7 @@ import io.memstream.testkit.Api;
 import io.memstream.testkit.ClosedPort;
 import io.memstream.testkit.TestInfra;
 import io.memstream.testkit.TopicProbe;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,6 +70,16 @@ class RedisDownIT {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body().get("facts").get(0).get("value").asString()).isEqualTo("vegan");
+    }
+
+    @Test
+    void theProfileNoticeListenerOutlivesRedisBeingAway() {
+        // It must be there to clear the cache once Redis is back: a Redis error escaping its loop ended
+        // the thread at its first attempt to reach Redis.
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().equals("profile-changes") && t.isAlive()));
     }
 
     @Test
