@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -75,7 +74,7 @@ final class ApiClient {
         // Keys are stored as their SHA-256 only.
         byte[] hash =
                 MessageDigest.getInstance("SHA-256").digest(config.apiKey().getBytes(StandardCharsets.UTF_8));
-        try (Connection db = DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
+        try (Connection db = config.database();
                 PreparedStatement find = db.prepareStatement("SELECT tenant_id FROM api_keys WHERE key_hash = ?")) {
             find.setBytes(1, hash);
             try (ResultSet rs = find.executeQuery()) {

@@ -2,6 +2,9 @@ package io.memstream.bench;
 
 import io.memstream.common.topics.TopicSpec;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -92,6 +95,11 @@ record BenchConfig(
                         ? Set.copyOf(Arrays.asList(options.get("only").split(",")))
                         : Set.of(),
                 Path.of(options.getOrDefault("log-dir", ".memstream/logs")));
+    }
+
+    /** A connection to the pipeline's database, as the bench's own (bare) queries use. */
+    Connection database() throws SQLException {
+        return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
     }
 
     /** The same bench with another number of clients: latency alone is measured with one. */

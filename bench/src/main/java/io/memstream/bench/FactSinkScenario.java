@@ -6,7 +6,6 @@ import io.memstream.common.events.FactCandidate;
 import io.memstream.common.events.FactKey;
 import io.memstream.common.topics.Topics;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -80,7 +79,7 @@ final class FactSinkScenario {
                                 null)));
             }
         }
-        try (Connection db = connect();
+        try (Connection db = config.database();
                 PreparedStatement count = db.prepareStatement("SELECT count(*) FROM facts WHERE tenant_id = ?")) {
             count.setString(1, tenant);
             long deadline = start + GIVE_UP.toNanos();
@@ -102,7 +101,7 @@ final class FactSinkScenario {
 
     /** The sink's upsert statement, on a table shaped like facts, in the sink's batch size. */
     private Result rawUpserts(List<String> texts, List<float[]> vectors) throws Exception {
-        try (Connection db = connect();
+        try (Connection db = config.database();
                 Statement ddl = db.createStatement()) {
             ddl.execute("DROP TABLE IF EXISTS bench_facts");
             ddl.execute("CREATE TABLE bench_facts (LIKE facts INCLUDING DEFAULTS INCLUDING GENERATED"
@@ -142,10 +141,6 @@ final class FactSinkScenario {
             ddl.execute("DROP TABLE bench_facts");
             return result;
         }
-    }
-
-    private Connection connect() throws Exception {
-        return DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
     }
 
     private static Result rate(String what, int count, long nanos) {

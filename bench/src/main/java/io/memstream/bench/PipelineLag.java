@@ -2,7 +2,6 @@ package io.memstream.bench;
 
 import io.memstream.common.topics.Topics;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,7 +46,7 @@ final class PipelineLag implements AutoCloseable {
         this.config = config;
         this.admin = Admin.create(Map.of("bootstrap.servers", config.kafka()));
         try {
-            this.db = DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
+            this.db = config.database();
         } catch (SQLException e) {
             admin.close();
             throw e;

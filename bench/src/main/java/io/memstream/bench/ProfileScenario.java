@@ -2,10 +2,8 @@ package io.memstream.bench;
 
 import io.memstream.common.embeddings.EmbeddingSettings;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
@@ -35,7 +33,7 @@ final class ProfileScenario {
 
     List<Result> run() throws Exception {
         String tenant = api.tenant();
-        try (Connection db = connect();
+        try (Connection db = config.database();
                 PreparedStatement insert = db.prepareStatement("""
                         INSERT INTO facts (id, tenant_id, user_id, namespace, fact_key, value, text, confidence,
                                            valid_from, last_seen_at, embedding, embedding_model)
@@ -60,15 +58,9 @@ final class ProfileScenario {
                 api.expect(200, "GET", "/v1/users/" + user(t) + "/facts", null);
                 return 1;
             });
-            Connection[] connections = new Connection[config.threads()];
-            PreparedStatement[] statements = new PreparedStatement[config.threads()];
-            try {
-                for (int t = 0; t < connections.length; t++) {
-                    connections[t] = connect();
-                    statements[t] = connections[t].prepareStatement(PROFILE);
-                }
+            try (ClientConnections connections = new ClientConnections(config, config.threads())) {
                 bare = Load.measure(config, "profile", "bare Postgres profile query", "ops/s", (t, i) -> {
-                    PreparedStatement query = statements[t];
+                    PreparedStatement query = connections.statement(t, PROFILE);
                     query.setString(1, tenant);
                     query.setString(2, user(t));
                     query.setString(3, null);
@@ -80,12 +72,6 @@ final class ProfileScenario {
                     }
                     return 1;
                 });
-            } finally {
-                for (Connection c : connections) {
-                    if (c != null) {
-                        c.close();
-                    }
-                }
             }
         } finally {
             api.erase(java.util.stream.IntStream.range(0, config.threads())
@@ -97,9 +83,5 @@ final class ProfileScenario {
 
     private String user(int thread) {
         return "bench-profile-" + run + "-" + thread;
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
     }
 }

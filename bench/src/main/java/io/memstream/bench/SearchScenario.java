@@ -4,7 +4,6 @@ import io.memstream.common.embeddings.Embedder;
 import io.memstream.common.embeddings.EmbeddingSettings;
 import io.memstream.common.json.Json;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -118,7 +117,7 @@ final class SearchScenario {
         String user = USER;
         long tableRows;
         long userRows;
-        try (Connection db = connect()) {
+        try (Connection db = config.database()) {
             fillUser(db, tenant);
             fillTable(db);
             try (Statement s = db.createStatement()) {
@@ -145,7 +144,7 @@ final class SearchScenario {
         Result hybrid = Load.measure(config, "search", "API search, hybrid", QPS, api("hybrid", user));
         Result barePgvector;
         Result bareFullText;
-        try (Connections connections = new Connections(config.threads())) {
+        try (ClientConnections connections = new ClientConnections(config, config.threads())) {
             String perClient = " (" + config.threads() + " connections)";
             barePgvector = Load.measure(
                     config,
@@ -175,7 +174,7 @@ final class SearchScenario {
                 queryEmbedding));
         results.addAll(alone(tenant, USER, "10k memories", vectors));
         // How the cost grows with one user's memories: the same alone, for a user with ten times more.
-        try (Connection db = connect()) {
+        try (Connection db = config.database()) {
             long have = count(
                     db, "SELECT count(*) FROM facts WHERE tenant_id = ? AND user_id = ?", List.of(tenant, BIG_USER));
             insert(db, tenant, "'" + BIG_USER + "'", "bsb-", have + 1, config.searchBigUserFacts(), "the big user's");
@@ -200,7 +199,7 @@ final class SearchScenario {
         List<Result> rows = new ArrayList<>();
         Result barePgvector;
         Result bareFullText;
-        try (Connections connection = new Connections(1)) {
+        try (ClientConnections connection = new ClientConnections(config, 1)) {
             barePgvector = Load.measure(
                     one,
                     "search",
@@ -268,7 +267,8 @@ final class SearchScenario {
     }
 
     /** The query with its first parameter taken in turn from {@code firsts}; one connection per client. */
-    private Load.Operation bare(Connections connections, String tenant, String user, List<String> firsts, String sql) {
+    private Load.Operation bare(
+            ClientConnections connections, String tenant, String user, List<String> firsts, String sql) {
         return (thread, sequence) -> {
             PreparedStatement query = connections.statement(thread, sql);
             query.setString(1, firsts.get((int) ((thread + sequence) % firsts.size())));
@@ -353,45 +353,6 @@ final class SearchScenario {
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
-            }
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
-    }
-
-    /** One connection and prepared statement per client thread, as a pooled service would hold. */
-    private final class Connections implements AutoCloseable {
-
-        private final Connection[] connections;
-        private final PreparedStatement[] statements;
-        private final String[] sqlOf;
-
-        Connections(int threads) throws SQLException {
-            connections = new Connection[threads];
-            statements = new PreparedStatement[threads];
-            sqlOf = new String[threads];
-            for (int i = 0; i < threads; i++) {
-                connections[i] = connect();
-            }
-        }
-
-        PreparedStatement statement(int thread, String sql) throws SQLException {
-            if (!sql.equals(sqlOf[thread])) {
-                if (statements[thread] != null) {
-                    statements[thread].close();
-                }
-                statements[thread] = connections[thread].prepareStatement(sql);
-                sqlOf[thread] = sql;
-            }
-            return statements[thread];
-        }
-
-        @Override
-        public void close() throws SQLException {
-            for (Connection c : connections) {
-                c.close();
             }
         }
     }
